@@ -1,0 +1,470 @@
+//! A district override folder: `district.toml`, `pages/`, `sections/`,
+//! `assets/`.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::content::load::{load_pages, parse_toml, read_text};
+use crate::content::{Page, SourceTree, is_valid_id};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
+use crate::fs;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DistrictFile {
+    district: DistrictTable,
+    #[serde(default)]
+    contacts: Vec<Contact>,
+    #[serde(default)]
+    partners: Vec<Partner>,
+    #[serde(default)]
+    vars: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    #[serde(default)]
+    pages: PagesTable,
+    #[serde(default)]
+    sections: Vec<SectionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DistrictTable {
+    id: Spanned<String>,
+    name: String,
+    short_name: Option<String>,
+    logo: Option<Spanned<String>>,
+    website: Option<String>,
+    color: Option<Spanned<String>>,
+    language: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Partner {
+    pub name: String,
+    #[serde(default)]
+    pub industry: String,
+    #[serde(default)]
+    pub website: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PagesTable {
+    #[serde(default)]
+    hide: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionFile {
+    target: Spanned<String>,
+    action: Spanned<String>,
+    file: Option<Spanned<String>>,
+    text: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Replace,
+    Append,
+    Prepend,
+    Remove,
+}
+
+impl Action {
+    pub const NAMES: [&'static str; 4] = ["replace", "append", "prepend", "remove"];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "replace" => Action::Replace,
+            "append" => Action::Append,
+            "prepend" => Action::Prepend,
+            "remove" => Action::Remove,
+            _ => return None,
+        })
+    }
+}
+
+/// Text brought by an override, with where it came from so errors in it
+/// point at the right file and line.
+#[derive(Debug, Clone)]
+pub struct OverrideText {
+    pub file: Arc<SourceFile>,
+    /// Offset in `file.text` where `text` starts.
+    pub offset: usize,
+    pub text: String,
+}
+
+/// One `[[sections]]` entry.
+#[derive(Debug, Clone)]
+pub struct SectionOp {
+    /// `page` or `page#section`.
+    pub target: String,
+    pub target_span: Range<usize>,
+    pub action: Action,
+    /// `None` for `remove`.
+    pub content: Option<OverrideText>,
+}
+
+impl SectionOp {
+    pub fn page(&self) -> &str {
+        self.target.split_once('#').map_or(&self.target, |(p, _)| p)
+    }
+
+    pub fn section(&self) -> Option<&str> {
+        self.target.split_once('#').map(|(_, s)| s)
+    }
+}
+
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    pub fn parse(s: &str) -> Option<Rgb> {
+        let hex = s.strip_prefix('#')?;
+        let digits: Vec<u8> = hex
+            .chars()
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect::<Option<_>>()?;
+        match digits.as_slice() {
+            [r, g, b] => Some(Rgb(r * 17, g * 17, b * 17)),
+            [r1, r2, g1, g2, b1, b2] => Some(Rgb(r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
+            _ => None,
+        }
+    }
+
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+}
+
+/// A loaded district folder.
+#[derive(Debug, Clone)]
+pub struct District {
+    pub dir: PathBuf,
+    pub manifest: Arc<SourceFile>,
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub website: String,
+    pub color: Option<(Rgb, Range<usize>)>,
+    pub language: Option<String>,
+    /// The logo's asset name (under `assets/` of the outputs) and bytes.
+    pub logo: Option<(String, Arc<[u8]>)>,
+    pub contacts: Vec<Contact>,
+    pub partners: Vec<Partner>,
+    pub vars: Vec<(Spanned<String>, Spanned<toml::Value>)>,
+    pub hide: Vec<Spanned<String>>,
+    pub ops: Vec<SectionOp>,
+    pub pages: BTreeMap<String, Page>,
+    pub assets: BTreeMap<String, Arc<[u8]>>,
+}
+
+impl District {
+    /// No district: the generic toolkit, with nothing overridden.
+    pub fn empty_overrides() -> District {
+        District {
+            dir: PathBuf::new(),
+            manifest: SourceFile::new("district.toml", ""),
+            id: String::new(),
+            name: String::new(),
+            short_name: String::new(),
+            website: String::new(),
+            color: None,
+            language: None,
+            logo: None,
+            contacts: Vec::new(),
+            partners: Vec::new(),
+            vars: Vec::new(),
+            hide: Vec::new(),
+            ops: Vec::new(),
+            pages: BTreeMap::new(),
+            assets: BTreeMap::new(),
+        }
+    }
+}
+
+/// Reads a district folder. `Err` is for the environment (unreadable
+/// folder); mistakes in the content are diagnostics, and `Ok(None)` means
+/// at least one error was reported.
+pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Option<District>> {
+    let tree = SourceTree::from_dir(dir, &["district.toml"], &["pages", "assets"])?;
+    let display = tree.display("district.toml");
+    let Some(bytes) = tree.get("district.toml") else {
+        diags.push(
+            Diagnostic::error(format!("`{display}` not found"))
+                .in_file(display)
+                .with_help("a district folder needs a district.toml; `wbl init district DIR` writes one"),
+        );
+        return Ok(None);
+    };
+    let Some(manifest) = read_text(&display, bytes, diags) else {
+        return Ok(None);
+    };
+    let Some(file) = parse_toml::<DistrictFile>(&manifest, 0..manifest.text.len(), diags) else {
+        return Ok(None);
+    };
+    let errors_before = diags.count(crate::diag::Severity::Error);
+    let d = &file.district;
+
+    if !is_valid_id(d.id.get_ref()) {
+        diags.push(
+            Diagnostic::error(format!("`{}` is not a valid district id", d.id.get_ref()))
+                .at(&manifest, d.id.span())
+                .with_help("ids use lower-case letters, digits, `-` and `_` (they become file names)"),
+        );
+    }
+
+    let color = d.color.as_ref().and_then(|c| match Rgb::parse(c.get_ref()) {
+        Some(rgb) => Some((rgb, c.span())),
+        None => {
+            diags.push(
+                Diagnostic::error(format!("`{}` is not a colour", c.get_ref()))
+                    .at(&manifest, c.span())
+                    .with_help("write the colour as a hex code, for example \"#0b5394\""),
+            );
+            None
+        }
+    });
+
+    let logo = d.logo.as_ref().and_then(|logo| {
+        let path = resolve_path(dir, &manifest, logo, diags)?;
+        let bytes = fs_read_diag(&path, &manifest, logo.span(), diags)?;
+        let name = logo
+            .get_ref()
+            .strip_prefix("assets/")
+            .unwrap_or_else(|| logo.get_ref().rsplit('/').next().unwrap_or("logo"))
+            .to_string();
+        Some((name, Arc::from(bytes)))
+    });
+
+    let mut ops = Vec::new();
+    for section in &file.sections {
+        let action = match Action::parse(section.action.get_ref()) {
+            Some(a) => a,
+            None => {
+                let mut diag = Diagnostic::error(format!("unknown action `{}`", section.action.get_ref()))
+                    .at(&manifest, section.action.span());
+                diag = diag.with_help(
+                    did_you_mean(section.action.get_ref(), Action::NAMES).unwrap_or_else(|| {
+                        "the actions are `replace`, `append`, `prepend` and `remove`".to_string()
+                    }),
+                );
+                diags.push(diag);
+                continue;
+            }
+        };
+        let content = match (&section.file, &section.text, action) {
+            (Some(_), Some(text), _) => {
+                diags.push(
+                    Diagnostic::error("give either `file` or `text`, not both").at(&manifest, text.span()),
+                );
+                continue;
+            }
+            (None, None, Action::Remove) => None,
+            (_, _, Action::Remove) => {
+                let span = section
+                    .file
+                    .as_ref()
+                    .map(Spanned::span)
+                    .or(section.text.as_ref().map(Spanned::span))
+                    .unwrap_or(section.action.span());
+                diags.push(
+                    Diagnostic::error("`remove` takes no `file` or `text`")
+                        .at(&manifest, span)
+                        .with_help("delete the `file` / `text` line, or use `replace`"),
+                );
+                continue;
+            }
+            (None, None, _) => {
+                diags.push(
+                    Diagnostic::error(format!("`{}` needs the text to use", action.name()))
+                        .at(&manifest, section.action.span())
+                        .with_help("add `file = \"sections/NAME.md\"` or `text = \"\"\"…\"\"\"`"),
+                );
+                continue;
+            }
+            (Some(rel), None, _) => {
+                let Some(path) = resolve_path(dir, &manifest, rel, diags) else {
+                    continue;
+                };
+                let Some(bytes) = fs_read_diag(&path, &manifest, rel.span(), diags) else {
+                    continue;
+                };
+                let Some(file) = read_text(&tree.display(rel.get_ref()), &bytes, diags) else {
+                    continue;
+                };
+                Some(OverrideText {
+                    offset: 0,
+                    text: file.text.clone(),
+                    file,
+                })
+            }
+            (None, Some(text), _) => {
+                let span = text.span();
+                let literal = &manifest.text[span.clone()];
+                let mut offset = span.start + 1;
+                if literal.starts_with("\"\"\"") || literal.starts_with("'''") {
+                    offset = span.start + 3;
+                    if manifest.text[offset..].starts_with('\n') {
+                        offset += 1;
+                    }
+                }
+                Some(OverrideText {
+                    file: manifest.clone(),
+                    offset,
+                    text: text.get_ref().clone(),
+                })
+            }
+        };
+        ops.push(SectionOp {
+            target: section.target.get_ref().trim().to_string(),
+            target_span: section.target.span(),
+            action,
+            content,
+        });
+    }
+
+    let (pages, _) = load_pages(&tree, "pages", diags);
+    let assets = tree
+        .under("assets")
+        .map(|(path, bytes)| (path["assets/".len()..].to_string(), bytes.clone()))
+        .collect();
+
+    if diags.count(crate::diag::Severity::Error) > errors_before {
+        return Ok(None);
+    }
+    let DistrictFile {
+        district,
+        contacts,
+        partners,
+        vars,
+        pages: pages_table,
+        ..
+    } = file;
+    Ok(Some(District {
+        dir: dir.to_path_buf(),
+        id: district.id.into_inner(),
+        short_name: district.short_name.unwrap_or_else(|| district.name.clone()),
+        name: district.name,
+        website: district.website.unwrap_or_default(),
+        color,
+        language: district.language,
+        logo,
+        contacts,
+        partners,
+        vars: vars.into_iter().collect(),
+        hide: pages_table.hide,
+        ops,
+        pages,
+        assets,
+        manifest,
+    }))
+}
+
+/// Checks a path written in district.toml: relative, without `..`, and
+/// (following links) inside the district folder.
+fn resolve_path(
+    dir: &Path,
+    manifest: &SourceFile,
+    rel: &Spanned<String>,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
+    let text = rel.get_ref();
+    let path = Path::new(text);
+    let escapes = path.is_absolute()
+        || text.starts_with('/')
+        || text.starts_with('\\')
+        || text.get(1..2) == Some(":")
+        || path.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::RootDir | Component::Prefix(_)
+            )
+        })
+        || text.split(['/', '\\']).any(|part| part == "..");
+    if escapes {
+        diags.push(
+            Diagnostic::error(format!("path `{text}` leaves the district folder"))
+                .at(manifest, rel.span())
+                .with_help("paths in district.toml are relative to the district folder, without `..`, for example \"sections/recording.md\""),
+        );
+        return None;
+    }
+    let full = fs::join_rel(dir, &text.replace('\\', "/"));
+    if !full.exists() {
+        diags.push(
+            Diagnostic::error(format!("`{text}` not found in the district folder")).at(manifest, rel.span()),
+        );
+        return None;
+    }
+    let inside = match (dir.canonicalize(), full.canonicalize()) {
+        (Ok(root), Ok(target)) => target.starts_with(root),
+        _ => false,
+    };
+    if !inside {
+        diags.push(
+            Diagnostic::error(format!(
+                "path `{text}` leads outside the district folder through a link"
+            ))
+            .at(manifest, rel.span())
+            .with_help("copy the file into the district folder instead of linking to it"),
+        );
+        return None;
+    }
+    Some(full)
+}
+
+fn fs_read_diag(
+    path: &Path,
+    manifest: &SourceFile,
+    span: Range<usize>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!("could not read `{}`: {e}", fs::display(path))).at(manifest, span),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_colours() {
+        assert_eq!(Rgb::parse("#0b5394"), Some(Rgb(0x0b, 0x53, 0x94)));
+        assert_eq!(Rgb::parse("#fff"), Some(Rgb(255, 255, 255)));
+        assert_eq!(Rgb::parse("0b5394"), None);
+        assert_eq!(Rgb::parse("#12345"), None);
+        assert_eq!(Rgb(1, 2, 255).hex(), "#0102ff");
+    }
+}

@@ -1,0 +1,591 @@
+//! Applying a district's overrides to the toolkit: variables, hidden,
+//! replaced and added pages, and `[[sections]]` edits. The result is the
+//! adapted toolkit every renderer works from.
+
+pub mod district;
+pub mod sourcemap;
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::content::sections::{self, Heading};
+use crate::content::{FrontMatter, Page, Toolkit, ToolkitMeta};
+use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+pub use district::{Action, District, SectionOp, load_district};
+pub use sourcemap::Composed;
+
+/// The toolkit as one district will see it.
+#[derive(Debug, Clone)]
+pub struct Adapted {
+    pub toolkit: ToolkitMeta,
+    pub district: Option<Arc<District>>,
+    /// What page text and templates can use: `district`, `contacts`,
+    /// `contact`, `partners`, `vars`, `toolkit`.
+    pub context: Value,
+    pub parts: Vec<AdaptedPart>,
+    /// Visible pages in reading order.
+    pub pages: Vec<AdaptedPage>,
+    /// Ids of pages the district hid.
+    pub hidden: BTreeSet<String>,
+    /// Assets by name: the district's first, then the toolkit's.
+    pub assets: BTreeMap<String, Arc<[u8]>>,
+    /// Every override applied, with the upstream text it was made against.
+    pub applied: Vec<AppliedOverride>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdaptedPart {
+    pub id: String,
+    pub title: String,
+    /// Indexes into `Adapted::pages`.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Toolkit,
+    /// A toolkit page replaced by a district page with the same id.
+    Replaced,
+    /// A page only the district has.
+    Added,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdaptedPage {
+    pub id: String,
+    pub meta: FrontMatter,
+    /// The page body with every heading id explicit, overrides applied,
+    /// variables not yet filled in.
+    pub text: Composed,
+    pub origin: Origin,
+    /// The file the page came from (for diagnostics without a position).
+    pub file: Arc<crate::diag::SourceFile>,
+}
+
+/// One override as applied, for `wbl.lock`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedOverride {
+    /// `page`, `page#section`.
+    pub target: String,
+    /// `replace`, `append`, `prepend`, `remove`, or `page` for a whole-page
+    /// replacement.
+    pub action: String,
+    /// The toolkit's text of the target when it was applied.
+    pub upstream: String,
+}
+
+/// What a district is called when the generic toolkit is rendered: page
+/// text says "at {{ district.name }}", which reads right mid-sentence.
+pub const GENERIC_NAME: &str = "your school district";
+pub const GENERIC_SHORT_NAME: &str = "your district";
+
+/// Adapts `toolkit` for `district` (or renders it generic). Returns `None`
+/// when an error was reported.
+pub fn adapt(
+    toolkit: &Toolkit,
+    district: Option<&Arc<District>>,
+    diags: &mut Diagnostics,
+) -> Option<Adapted> {
+    let errors_before = diags.count(crate::diag::Severity::Error);
+    let vars = merge_vars(toolkit, district.map(|d| &**d), diags);
+    let context = build_context(toolkit, district.map(|d| &**d), vars);
+
+    let empty = District::empty_overrides();
+    let d: &District = district.map_or(&empty, |d| d);
+
+    // Hidden pages must exist.
+    let mut hidden = BTreeSet::new();
+    for id in &d.hide {
+        let known = toolkit.pages.contains_key(id.get_ref()) || d.pages.contains_key(id.get_ref());
+        if known {
+            hidden.insert(id.get_ref().clone());
+        } else {
+            let mut diag = Diagnostic::error(format!(
+                "cannot hide page `{}`: there is no such page",
+                id.get_ref()
+            ))
+            .at(&d.manifest, id.span());
+            if let Some(help) = did_you_mean(id.get_ref(), toolkit.pages.keys().map(String::as_str)) {
+                diag = diag.with_help(help);
+            }
+            diags.push(diag);
+        }
+    }
+
+    // Section operations, grouped by page, checked against the toolkit.
+    let mut ops_by_page: BTreeMap<&str, Vec<(usize, &SectionOp)>> = BTreeMap::new();
+    for (i, op) in d.ops.iter().enumerate() {
+        let page_id = op.page();
+        let Some(page) = toolkit.pages.get(page_id) else {
+            let addresses = toolkit.addresses();
+            let mut diag = Diagnostic::error(format!(
+                "target `{}` does not exist: there is no page `{page_id}`",
+                op.target
+            ))
+            .at(&d.manifest, op.target_span.clone());
+            if let Some(help) = did_you_mean(&op.target, addresses.iter().map(String::as_str)) {
+                diag = diag.with_help(help);
+            } else {
+                diag = diag.with_help("`wbl list` prints every page and section address");
+            }
+            diags.push(diag);
+            continue;
+        };
+        if let Some(section) = op.section() {
+            match page.heading(section) {
+                None => {
+                    let addresses: Vec<String> = page
+                        .headings
+                        .iter()
+                        .map(|h| format!("{}#{}", page.id, h.id))
+                        .collect();
+                    let mut diag = Diagnostic::error(format!(
+                        "target `{}` does not exist: page `{page_id}` has no section `{section}`",
+                        op.target
+                    ))
+                    .at(&d.manifest, op.target_span.clone());
+                    diag = diag.with_help(
+                        did_you_mean(&op.target, addresses.iter().map(String::as_str))
+                            .unwrap_or_else(|| format!("`wbl list` prints the sections of `{page_id}`")),
+                    );
+                    diags.push(diag);
+                    continue;
+                }
+                Some(h) if h.nested => {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "target `{}` is a heading inside a list or quote, which is not a section",
+                            op.target
+                        ))
+                        .at(&d.manifest, op.target_span.clone())
+                        .with_help(format!(
+                            "target the section that holds it, or the page `{page_id}`"
+                        )),
+                    );
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
+        if d.pages.contains_key(page_id) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "target `{}` is on page `{page_id}`, which the district replaces with its own `pages/{page_id}.md`",
+                    op.target
+                ))
+                .at(&d.manifest, op.target_span.clone())
+                .with_help("edit the district's page directly, or remove this [[sections]] entry"),
+            );
+            continue;
+        }
+        if hidden.contains(page_id) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "target `{}` is on page `{page_id}`, which the district hides; this change has no effect",
+                    op.target
+                ))
+                .at(&d.manifest, op.target_span.clone()),
+            );
+            continue;
+        }
+        ops_by_page.entry(page_id).or_default().push((i, op));
+    }
+
+    // Pages in toolkit order, then district additions placed.
+    let mut applied = Vec::new();
+    let mut parts: Vec<(String, String, Vec<AdaptedPage>)> = Vec::new();
+    for part in &toolkit.meta.parts {
+        let mut pages = Vec::new();
+        for id in &part.pages {
+            if hidden.contains(id) {
+                continue;
+            }
+            let page = &toolkit.pages[id];
+            if let Some(replacement) = d.pages.get(id) {
+                applied.push(AppliedOverride {
+                    target: id.clone(),
+                    action: "page".to_string(),
+                    upstream: page.body().to_string(),
+                });
+                pages.push(adapted_from_page(replacement, Origin::Replaced));
+                continue;
+            }
+            let ops = ops_by_page.get(id.as_str()).map_or(&[][..], Vec::as_slice);
+            for (_, op) in ops {
+                applied.push(AppliedOverride {
+                    target: op.target.clone(),
+                    action: op.action.name().to_string(),
+                    upstream: upstream_text(page, op).to_string(),
+                });
+            }
+            if let Some(text) = apply_ops(page, ops, &d.manifest, diags) {
+                pages.push(AdaptedPage {
+                    id: page.id.clone(),
+                    meta: page.meta.clone(),
+                    text,
+                    origin: Origin::Toolkit,
+                    file: page.file.clone(),
+                });
+            }
+        }
+        parts.push((part.id.clone(), part.title.clone(), pages));
+    }
+    place_added_pages(toolkit, d, &hidden, &mut parts, diags);
+
+    let mut pages = Vec::new();
+    let parts = parts
+        .into_iter()
+        .filter(|(_, _, p)| !p.is_empty())
+        .map(|(id, title, part_pages)| {
+            let start = pages.len();
+            pages.extend(part_pages);
+            AdaptedPart {
+                id,
+                title,
+                pages: (start..pages.len()).collect(),
+            }
+        })
+        .collect();
+
+    let mut assets = toolkit.assets.clone();
+    assets.extend(d.assets.iter().map(|(k, v)| (k.clone(), v.clone())));
+    if let Some((name, bytes)) = &d.logo {
+        assets.insert(name.clone(), bytes.clone());
+    }
+
+    if diags.count(crate::diag::Severity::Error) > errors_before {
+        return None;
+    }
+    Some(Adapted {
+        toolkit: toolkit.meta.clone(),
+        district: district.cloned(),
+        context,
+        parts,
+        pages,
+        hidden,
+        assets,
+        applied,
+    })
+}
+
+/// The toolkit's text under an override's target: the section (heading
+/// included) or the whole page body.
+pub fn upstream_text<'a>(page: &'a Page, op: &SectionOp) -> &'a str {
+    match op.section().and_then(|s| page.heading(s)) {
+        Some(h) => &page.body()[h.range()],
+        None => page.body(),
+    }
+}
+
+fn adapted_from_page(page: &Page, origin: Origin) -> AdaptedPage {
+    let mut text = Composed::new();
+    push_pinned(&mut text, page, 0..page.body().len());
+    AdaptedPage {
+        id: page.id.clone(),
+        meta: page.meta.clone(),
+        text,
+        origin,
+        file: page.file.clone(),
+    }
+}
+
+/// Copies `range` of the page body, writing each slugged heading id
+/// explicitly as ` {#id}` so it stays stable.
+fn push_pinned(out: &mut Composed, page: &Page, range: Range<usize>) {
+    let body = page.body();
+    let mut at = range.start;
+    for h in &page.headings {
+        let Some(pin) = &h.pin else { continue };
+        if pin.start < range.start || pin.end > range.end {
+            continue;
+        }
+        out.push_from(&page.file, page.body_start + at, &body[at..pin.start]);
+        out.push_generated(&format!(" {{#{}}}", h.id));
+        at = pin.end;
+    }
+    out.push_from(&page.file, page.body_start + at, &body[at..range.end]);
+}
+
+/// An edit of a page body: delete `range` (possibly empty) and put
+/// `insert` there. `rank` orders edits at the same offset.
+struct Edit<'a> {
+    range: Range<usize>,
+    rank: (usize, usize),
+    op: &'a SectionOp,
+}
+
+/// Applies a page's `[[sections]]` operations to its toolkit text.
+fn apply_ops(
+    page: &Page,
+    ops: &[(usize, &SectionOp)],
+    manifest: &Arc<crate::diag::SourceFile>,
+    diags: &mut Diagnostics,
+) -> Option<Composed> {
+    let body = page.body();
+    let mut edits: Vec<Edit> = Vec::new();
+    for &(seq, op) in ops {
+        let heading: Option<&Heading> = op.section().and_then(|s| page.heading(s));
+        // At one offset: text prepended to the page first, then appends
+        // (deepest section first, so a parent's append follows its last
+        // child's), then prepends to a section, then replacements.
+        let (range, class) = match (heading, op.action) {
+            (Some(h), Action::Replace | Action::Remove) => (h.range(), 50),
+            (Some(h), Action::Append) => (h.end..h.end, 10 + (7 - h.level as usize)),
+            (Some(h), Action::Prepend) => (h.heading_end..h.heading_end, 30),
+            (None, Action::Replace | Action::Remove) => (0..body.len(), 50),
+            (None, Action::Append) => (body.len()..body.len(), 100),
+            (None, Action::Prepend) => (0..0, 0),
+        };
+        edits.push(Edit {
+            range,
+            rank: (class, seq),
+            op,
+        });
+    }
+
+    // An edit inside text another edit removes would be lost: say so.
+    let mut ok = true;
+    for a in &edits {
+        for b in &edits {
+            if std::ptr::eq(a, b) || b.range.is_empty() {
+                continue;
+            }
+            let inside = if a.range.is_empty() {
+                b.range.start < a.range.start && a.range.start < b.range.end
+            } else {
+                a.range.start < b.range.end
+                    && b.range.start < a.range.end
+                    && (a.range.len(), a.rank) < (b.range.len(), b.rank)
+            };
+            if inside {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`{}` ({}) is inside `{}`, which another [[sections]] entry {}s",
+                        a.op.target,
+                        a.op.action.name(),
+                        b.op.target,
+                        b.op.action.name()
+                    ))
+                    .at(manifest, a.op.target_span.clone())
+                    .with_help("change the outer section once, or target sections that do not overlap"),
+                );
+                ok = false;
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    edits.sort_by_key(|e| (e.range.start, e.rank));
+
+    // Ids already in the page, which headings brought by the district must
+    // not reuse when slugged.
+    let mut taken: HashSet<String> = page.headings.iter().map(|h| h.id.clone()).collect();
+    let mut out = Composed::new();
+    let mut at = 0;
+    for edit in &edits {
+        push_pinned(&mut out, page, at..edit.range.start.max(at));
+        at = at.max(edit.range.end);
+        if let Some(content) = &edit.op.content {
+            out.push_generated("\n");
+            push_district_text(&mut out, content, &mut taken);
+            out.push_generated("\n\n");
+        }
+    }
+    push_pinned(&mut out, page, at..body.len());
+    Some(out)
+}
+
+/// Appends a district's override text with its heading ids pinned.
+fn push_district_text(out: &mut Composed, content: &district::OverrideText, taken: &mut HashSet<String>) {
+    let text = content.text.trim_end();
+    let (headings, _) = sections::scan(text, taken);
+    let mut at = 0;
+    for h in &headings {
+        taken.insert(h.id.clone());
+        let Some(pin) = &h.pin else { continue };
+        out.push_from(&content.file, content.offset + at, &text[at..pin.start]);
+        out.push_generated(&format!(" {{#{}}}", h.id));
+        at = pin.end;
+    }
+    out.push_from(&content.file, content.offset + at, &text[at..]);
+}
+
+/// Puts the district's new pages where their `part` / `after` say; with
+/// neither, at the end of the last part.
+fn place_added_pages(
+    toolkit: &Toolkit,
+    d: &District,
+    hidden: &BTreeSet<String>,
+    parts: &mut Vec<(String, String, Vec<AdaptedPage>)>,
+    diags: &mut Diagnostics,
+) {
+    for page in d.pages.values() {
+        if toolkit.pages.contains_key(&page.id) || hidden.contains(&page.id) {
+            continue;
+        }
+        let adapted = adapted_from_page(page, Origin::Added);
+        if let Some(after) = &page.meta.after {
+            let found = parts
+                .iter()
+                .enumerate()
+                .find_map(|(pi, (_, _, pages))| pages.iter().position(|p| &p.id == after).map(|i| (pi, i)));
+            match found {
+                Some((pi, i)) => parts[pi].2.insert(i + 1, adapted),
+                None => diags.push(
+                    Diagnostic::error(format!(
+                        "page `{}` is placed after `{after}`, which is not a visible page",
+                        page.id
+                    ))
+                    .at(&page.file, 0..3)
+                    .with_help(
+                        did_you_mean(
+                            after,
+                            parts.iter().flat_map(|p| p.2.iter().map(|pg| pg.id.as_str())),
+                        )
+                        .unwrap_or_else(|| "`after` names the id of the page this one follows".to_string()),
+                    ),
+                ),
+            }
+        } else if let Some(part) = &page.meta.part {
+            match parts.iter_mut().find(|(id, _, _)| id == part) {
+                Some((_, _, pages)) => pages.push(adapted),
+                None => diags.push(
+                    Diagnostic::error(format!(
+                        "page `{}` is placed in part `{part}`, which does not exist",
+                        page.id
+                    ))
+                    .at(&page.file, 0..3)
+                    .with_help(
+                        did_you_mean(part, toolkit.meta.parts.iter().map(|p| p.id.as_str())).unwrap_or_else(
+                            || {
+                                format!(
+                                    "the parts are: {}",
+                                    toolkit
+                                        .meta
+                                        .parts
+                                        .iter()
+                                        .map(|p| format!("`{}`", p.id))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
+                            },
+                        ),
+                    ),
+                ),
+            }
+        } else if let Some(last) = parts.last_mut() {
+            last.2.push(adapted);
+        } else {
+            parts.push(("district".into(), d.short_name.clone(), vec![adapted]));
+        }
+    }
+}
+
+/// The toolkit's variables with the district's values over them. A key the
+/// toolkit does not define, or a value of another type, is an error.
+fn merge_vars(
+    toolkit: &Toolkit,
+    district: Option<&District>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, toml::Value> {
+    let mut vars = toolkit.meta.vars.clone();
+    let Some(d) = district else { return vars };
+    for (key, value) in &d.vars {
+        let key_str = key.get_ref();
+        match toolkit.meta.vars.get(key_str) {
+            None => {
+                let mut diag = Diagnostic::error(format!("unknown variable `vars.{key_str}`"))
+                    .at(&d.manifest, key.span());
+                diag = diag.with_help(
+                    did_you_mean(key_str, toolkit.meta.vars.keys().map(String::as_str)).unwrap_or_else(
+                        || {
+                            format!(
+                                "the toolkit's variables are: {}",
+                                toolkit
+                                    .meta
+                                    .vars
+                                    .keys()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        },
+                    ),
+                );
+                diags.push(diag);
+            }
+            Some(default) if default.type_str() != value.get_ref().type_str() => {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "`vars.{key_str}` must be a {} like the toolkit's default ({default}), not a {}",
+                        type_name(default),
+                        type_name(value.get_ref())
+                    ))
+                    .at(&d.manifest, value.span()),
+                );
+            }
+            Some(_) => {
+                vars.insert(key_str.clone(), value.get_ref().clone());
+            }
+        }
+    }
+    vars
+}
+
+fn type_name(v: &toml::Value) -> &'static str {
+    match v {
+        toml::Value::String(_) => "string",
+        toml::Value::Integer(_) => "whole number",
+        toml::Value::Float(_) => "number",
+        toml::Value::Boolean(_) => "true/false value",
+        toml::Value::Datetime(_) => "date",
+        toml::Value::Array(_) => "list",
+        toml::Value::Table(_) => "table",
+    }
+}
+
+fn build_context(
+    toolkit: &Toolkit,
+    district: Option<&District>,
+    vars: BTreeMap<String, toml::Value>,
+) -> Value {
+    let meta = &toolkit.meta;
+    let district_value = match district {
+        Some(d) => json!({
+            "id": d.id,
+            "name": d.name,
+            "short_name": d.short_name,
+            "website": d.website,
+            "color": d.color.as_ref().map(|(c, _)| c.hex()).unwrap_or_default(),
+            "language": d.language.clone().unwrap_or_else(|| meta.language.clone()),
+        }),
+        None => json!({
+            "id": "",
+            "name": GENERIC_NAME,
+            "short_name": GENERIC_SHORT_NAME,
+            "website": "",
+            "color": "",
+            "language": meta.language,
+        }),
+    };
+    let contacts = district.map_or(Vec::new(), |d| d.contacts.clone());
+    let partners = district.map_or(Vec::new(), |d| d.partners.clone());
+    json!({
+        "district": district_value,
+        "contact": contacts.first(),
+        "contacts": contacts,
+        "partners": partners,
+        "vars": serde_json::to_value(vars).unwrap_or(Value::Null),
+        "toolkit": {
+            "id": meta.id,
+            "title": meta.title,
+            "version": meta.version.to_string(),
+            "publisher": meta.publisher,
+            "license": meta.license,
+        },
+    })
+}

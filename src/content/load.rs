@@ -1,0 +1,358 @@
+//! Loading: source tree → toolkit model, with every mistake reported as a
+//! diagnostic pointing at its file and line.
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+
+use super::frontmatter::{self, SplitError};
+use super::sections;
+use super::{FrontMatter, Page, Part, SourceTree, Toolkit, ToolkitMeta, is_valid_id};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
+use crate::fs;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ToolkitFile {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    description: String,
+    version: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    license: String,
+    #[serde(default)]
+    publisher: String,
+    #[serde(default)]
+    vars: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    parts: Vec<PartFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartFile {
+    id: Spanned<String>,
+    title: String,
+    #[serde(default)]
+    pages: Vec<Spanned<String>>,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+/// Reads a toolkit. Returns `None` when an error was reported.
+pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolkit> {
+    let manifest_display = tree.display("toolkit.toml");
+    let Some(bytes) = tree.get("toolkit.toml") else {
+        diags.push(
+            Diagnostic::error(format!("`{manifest_display}` not found"))
+                .in_file(manifest_display)
+                .with_help("a toolkit folder needs a toolkit.toml; `wbl init toolkit DIR` writes one"),
+        );
+        return None;
+    };
+    let manifest = read_text(&manifest_display, bytes, diags)?;
+    let file: ToolkitFile = parse_toml(&manifest, 0..manifest.text.len(), diags)?;
+
+    let mut ok = true;
+    if !is_valid_id(file.id.get_ref()) {
+        diags.push(invalid_id(&manifest, &file.id, "toolkit id"));
+        ok = false;
+    }
+    let version = match semver::Version::parse(file.version.get_ref()) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{}` is not a semantic version: {e}",
+                    file.version.get_ref()
+                ))
+                .at(&manifest, file.version.span())
+                .with_help("write the version as MAJOR.MINOR.PATCH, for example \"1.2.0\""),
+            );
+            None
+        }
+    };
+
+    let pages = load_pages(tree, "pages", diags);
+    let (pages, pages_ok) = pages;
+    ok &= pages_ok;
+
+    // Parts: every listed page exists, is listed once; part ids unique.
+    let mut listed: HashSet<&str> = HashSet::new();
+    let mut part_ids: HashSet<&str> = HashSet::new();
+    for part in &file.parts {
+        if !is_valid_id(part.id.get_ref()) {
+            diags.push(invalid_id(&manifest, &part.id, "part id"));
+            ok = false;
+        }
+        if !part_ids.insert(part.id.get_ref()) {
+            diags.push(
+                Diagnostic::error(format!("part `{}` is defined twice", part.id.get_ref()))
+                    .at(&manifest, part.id.span()),
+            );
+            ok = false;
+        }
+        for page in &part.pages {
+            let id = page.get_ref().as_str();
+            if !pages.contains_key(id) {
+                let mut d = Diagnostic::error(format!(
+                    "part `{}` lists page `{id}`, which does not exist",
+                    part.id.get_ref()
+                ))
+                .at(&manifest, page.span());
+                d = match did_you_mean(id, pages.keys().map(String::as_str)) {
+                    Some(help) => d.with_help(help),
+                    None => d.with_help(format!("add `pages/{id}.md` or remove `{id}` from the list")),
+                };
+                diags.push(d);
+                ok = false;
+            } else if !listed.insert(id) {
+                diags.push(
+                    Diagnostic::error(format!("page `{id}` is listed more than once in [[parts]]"))
+                        .at(&manifest, page.span())
+                        .with_help("every page appears once in the reading order"),
+                );
+                ok = false;
+            }
+        }
+    }
+    for page in pages.values() {
+        if !listed.contains(page.id.as_str()) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "page `{}` is not listed in any part of toolkit.toml, so it is left out",
+                    page.id
+                ))
+                .at(&page.file, 0..3)
+                .with_help(format!("add \"{}\" to the `pages` of a [[parts]] entry", page.id)),
+            );
+        }
+    }
+
+    let assets = tree
+        .under("assets")
+        .map(|(path, bytes)| (path["assets/".len()..].to_string(), bytes.clone()))
+        .collect();
+
+    let version = version?;
+    if !ok {
+        return None;
+    }
+    Some(Toolkit {
+        meta: ToolkitMeta {
+            id: file.id.into_inner(),
+            title: file.title,
+            description: file.description,
+            version,
+            language: file.language,
+            license: file.license,
+            publisher: file.publisher,
+            vars: file.vars,
+            parts: file
+                .parts
+                .into_iter()
+                .map(|p| Part {
+                    id: p.id.into_inner(),
+                    title: p.title,
+                    pages: p.pages.into_iter().map(Spanned::into_inner).collect(),
+                })
+                .collect(),
+        },
+        manifest,
+        pages,
+        assets,
+    })
+}
+
+/// Loads every `*.md` under `folder` of `tree` as a page. Returns the pages
+/// by id and whether all loaded cleanly.
+pub fn load_pages(
+    tree: &SourceTree,
+    folder: &str,
+    diags: &mut Diagnostics,
+) -> (BTreeMap<String, Page>, bool) {
+    let mut pages: BTreeMap<String, Page> = BTreeMap::new();
+    let mut ok = true;
+    for (path, bytes) in tree.under(folder) {
+        if !path.ends_with(".md") {
+            continue;
+        }
+        let display = tree.display(path);
+        let Some(file) = read_text(&display, bytes, diags) else {
+            ok = false;
+            continue;
+        };
+        let stem = path
+            .rsplit('/')
+            .next()
+            .unwrap_or(path)
+            .trim_end_matches(".md")
+            .to_string();
+        match parse_page(file, &stem, diags) {
+            Some(page) => {
+                if let Some(first) = pages.get(&page.id) {
+                    diags.push(
+                        Diagnostic::error(format!(
+                            "page id `{}` is used twice: here and in `{}`",
+                            page.id, first.file.path
+                        ))
+                        .at(&page.file, 0..3)
+                        .with_help(
+                            "give one of the pages another `id` in its front matter, or rename its file",
+                        ),
+                    );
+                    ok = false;
+                } else {
+                    pages.insert(page.id.clone(), page);
+                }
+            }
+            None => ok = false,
+        }
+    }
+    (pages, ok)
+}
+
+/// Parses one page file: front matter, id, headings.
+pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) -> Option<Page> {
+    let split = match frontmatter::split(&file.text) {
+        Ok(split) => split,
+        Err(SplitError::Missing) => {
+            diags.push(
+                Diagnostic::error("page has no front matter")
+                    .at(&file, 0..0)
+                    .with_help(
+                        "start the page with a `+++` line, then `title = \"…\"`, then another `+++` line",
+                    ),
+            );
+            return None;
+        }
+        Err(SplitError::Unterminated { open }) => {
+            diags.push(
+                Diagnostic::error("front matter is not closed")
+                    .at(&file, open..open + 3)
+                    .with_help("end the front matter with a line holding only `+++`"),
+            );
+            return None;
+        }
+    };
+    let meta: FrontMatter = parse_toml(&file, split.front.clone(), diags)?;
+    let id = meta.id.clone().unwrap_or_else(|| stem.to_string());
+    if !is_valid_id(&id) {
+        diags.push(
+            Diagnostic::error(format!("`{id}` is not a valid page id"))
+                .at(&file, 0..3)
+                .with_help("page ids use lower-case letters, digits, `-` and `_` (they become file names)"),
+        );
+        return None;
+    }
+    let body = &file.text[split.body_start..];
+    let (headings, duplicates) = sections::scan(body, &HashSet::new());
+    for dup in &duplicates {
+        let at = split.body_start + dup.offset;
+        diags.push(
+            Diagnostic::error(format!("heading id `{}` is used twice in this page", dup.id))
+                .at(&file, at..at + 1)
+                .with_help("every heading id in a page must be unique; change one `{#…}`"),
+        );
+    }
+    if !duplicates.is_empty() {
+        return None;
+    }
+    Some(Page {
+        id,
+        meta,
+        body_start: split.body_start,
+        headings,
+        file,
+    })
+}
+
+/// Decodes a file's bytes as text, reporting encoding problems.
+pub fn read_text(display: &str, bytes: &[u8], diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    match fs::decode_text(display, bytes) {
+        Ok(text) => Some(SourceFile::new(display, text)),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Parses TOML held in `range` of `file`, reporting errors at their line.
+pub fn parse_toml<T: DeserializeOwned>(
+    file: &SourceFile,
+    range: std::ops::Range<usize>,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let text = &file.text[range.clone()];
+    if text.trim().is_empty() && range.start == 0 {
+        diags.push(
+            Diagnostic::error(format!("`{}` is empty", file.path))
+                .in_file(file.path.clone())
+                .with_help(empty_file_help(&file.path)),
+        );
+        return None;
+    }
+    match toml::from_str::<T>(text) {
+        Ok(value) => Some(value),
+        Err(e) => {
+            diags.push(toml_diagnostic(file, range.start, &e));
+            None
+        }
+    }
+}
+
+fn empty_file_help(path: &str) -> &'static str {
+    if path.ends_with("district.toml") {
+        "a district.toml needs at least a [district] table with `id` and `name`; `wbl init district DIR` writes one"
+    } else {
+        "a toolkit.toml needs at least `id`, `title` and `version`"
+    }
+}
+
+/// A TOML error as a diagnostic, with the closest key suggested for an
+/// unknown one.
+pub fn toml_diagnostic(file: &SourceFile, base: usize, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let span = e.span().map_or(base..base, |s| base + s.start..base + s.end);
+    let mut d = Diagnostic::error(message.clone()).at(file, span);
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once('`')
+    {
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        d = match did_you_mean(field, allowed.iter().copied()) {
+            Some(help) => d.with_help(help),
+            None if !allowed.is_empty() => d.with_help(format!(
+                "allowed keys here: {}",
+                allowed
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            None => d,
+        };
+    } else if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((word, expected)) = rest.split_once('`')
+    {
+        let allowed: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        if let Some(help) = did_you_mean(word, allowed.iter().copied()) {
+            d = d.with_help(help);
+        }
+    }
+    d
+}
+
+fn invalid_id(file: &SourceFile, id: &Spanned<String>, what: &str) -> Diagnostic {
+    Diagnostic::error(format!("`{}` is not a valid {what}", id.get_ref()))
+        .at(file, id.span())
+        .with_help("ids use lower-case letters, digits, `-` and `_`")
+}

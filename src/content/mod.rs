@@ -1,0 +1,176 @@
+//! The toolkit model and how it is loaded: `toolkit.toml`, pages with
+//! front matter, the headings and sections of each page, and assets.
+
+pub mod frontmatter;
+pub mod load;
+pub mod sections;
+pub mod source;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::SourceFile;
+pub use load::load_toolkit;
+pub use sections::Heading;
+pub use source::SourceTree;
+
+/// The parsed `toolkit.toml`.
+#[derive(Debug, Clone)]
+pub struct ToolkitMeta {
+    pub id: String,
+    pub title: String,
+    /// One or two sentences on what the toolkit is, for cover pages.
+    pub description: String,
+    pub version: semver::Version,
+    pub language: String,
+    pub license: String,
+    pub publisher: String,
+    /// Default variables, overridable by a district.
+    pub vars: BTreeMap<String, toml::Value>,
+    pub parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub id: String,
+    pub title: String,
+    pub pages: Vec<String>,
+}
+
+/// What a page is; every kind but `guide` is also printed as a standalone
+/// handout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Guide,
+    Handout,
+    Form,
+    Checklist,
+    Rubric,
+    Template,
+    Letter,
+}
+
+impl Kind {
+    pub const NAMES: [&'static str; 7] = [
+        "guide",
+        "handout",
+        "form",
+        "checklist",
+        "rubric",
+        "template",
+        "letter",
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn is_handout(self) -> bool {
+        self != Kind::Guide
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    Teachers,
+    Partners,
+    Students,
+    Families,
+    Coordinators,
+}
+
+impl Audience {
+    pub fn name(self) -> &'static str {
+        match self {
+            Audience::Teachers => "teachers",
+            Audience::Partners => "partners",
+            Audience::Students => "students",
+            Audience::Families => "families",
+            Audience::Coordinators => "coordinators",
+        }
+    }
+}
+
+/// A page's front matter.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub id: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub kind: Kind,
+    #[serde(default)]
+    pub audience: Vec<Audience>,
+    #[serde(default)]
+    pub summary: String,
+    /// District pages only: the part a new page goes in.
+    pub part: Option<String>,
+    /// District pages only: the page a new page follows.
+    pub after: Option<String>,
+}
+
+/// One Markdown page as written, with its headings found.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub id: String,
+    pub meta: FrontMatter,
+    pub file: Arc<SourceFile>,
+    /// Byte offset of the body (after the front matter) in `file.text`.
+    pub body_start: usize,
+    /// Every heading of the body, in order, with its id and section range
+    /// (offsets relative to the body).
+    pub headings: Vec<Heading>,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_start..]
+    }
+
+    pub fn heading(&self, id: &str) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.id == id)
+    }
+}
+
+/// A loaded toolkit: the source every district is adapted from.
+#[derive(Debug, Clone)]
+pub struct Toolkit {
+    pub meta: ToolkitMeta,
+    /// The file `toolkit.toml` itself, for diagnostics.
+    pub manifest: Arc<SourceFile>,
+    /// Pages by id.
+    pub pages: BTreeMap<String, Page>,
+    /// Files under `assets/`, by name relative to it.
+    pub assets: BTreeMap<String, Arc<[u8]>>,
+}
+
+impl Toolkit {
+    /// Every section address (`page` and `page#section`), in reading order.
+    pub fn addresses(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in &self.meta.parts {
+            for id in &part.pages {
+                if let Some(page) = self.pages.get(id) {
+                    out.push(page.id.clone());
+                    out.extend(page.headings.iter().map(|h| format!("{}#{}", page.id, h.id)));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Page ids become file names in every output, so they are kept to
+/// characters that are safe in a URL and a file name on every system.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !id.starts_with('-')
+}

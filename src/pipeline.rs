@@ -1,0 +1,59 @@
+//! The whole pipeline for one district: load → adapt → render. Every
+//! command that builds something goes through here.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::adapt::{self, Adapted, District};
+use crate::content::{self, SourceTree, Toolkit};
+use crate::diag::{Diagnostics, Severity};
+use crate::render::{self, Formats, OutputFile};
+
+/// The embedded toolkit, or the one in `dir`.
+pub fn toolkit_tree(dir: Option<&Path>) -> Result<SourceTree> {
+    match dir {
+        None => Ok(SourceTree::embedded()),
+        Some(dir) => SourceTree::from_dir(dir, &["toolkit.toml"], &["pages", "assets"]),
+    }
+}
+
+/// Loads a toolkit; `None` when it has errors (reported in `diags`).
+pub fn load_toolkit(dir: Option<&Path>, diags: &mut Diagnostics) -> Result<Option<Toolkit>> {
+    let tree = toolkit_tree(dir)?;
+    Ok(content::load_toolkit(&tree, diags))
+}
+
+/// Loads a district folder; `None` when it has errors.
+pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> Result<Option<Arc<District>>> {
+    Ok(adapt::load_district(dir, diags)?.map(Arc::new))
+}
+
+/// What building one district produced.
+pub struct Build {
+    pub adapted: Option<Adapted>,
+    pub files: Option<Vec<OutputFile>>,
+}
+
+/// Adapts and renders. Diagnostics go to `diags`; `files` is `None` when
+/// there were errors.
+pub fn build(
+    toolkit: &Toolkit,
+    district: Option<&Arc<District>>,
+    formats: Formats,
+    diags: &mut Diagnostics,
+) -> Result<Build> {
+    let Some(adapted) = adapt::adapt(toolkit, district, diags) else {
+        return Ok(Build {
+            adapted: None,
+            files: None,
+        });
+    };
+    let files = render::render(&adapted, formats, diags)?;
+    let files = files.filter(|_| diags.count(Severity::Error) == 0);
+    Ok(Build {
+        adapted: Some(adapted),
+        files,
+    })
+}
