@@ -67,6 +67,10 @@ pub struct AdaptArgs {
     #[arg(long, value_name = "LIST", default_value = "site,print,handouts,zip", value_parser = Formats::parse)]
     pub format: Formats,
 
+    /// Also print the handbook to print/handbook.pdf with Chrome, Edge or Chromium
+    #[arg(long)]
+    pub pdf: bool,
+
     /// Treat warnings as errors
     #[arg(long)]
     pub deny_warnings: bool,

@@ -9,6 +9,7 @@ use anyhow::Result;
 use crate::adapt::{self, Adapted, District};
 use crate::content::{self, SourceTree, Toolkit};
 use crate::diag::{Diagnostics, Severity};
+use crate::output::bundle;
 use crate::render::{self, Formats, OutputFile};
 
 /// The embedded toolkit, or the one in `dir`.
@@ -50,10 +51,33 @@ pub fn build(
             files: None,
         });
     };
-    let files = render::render(&adapted, formats, diags)?;
-    let files = files.filter(|_| diags.count(Severity::Error) == 0);
+    let files = match render::render(&adapted, formats, diags)? {
+        Some(files) if diags.count(Severity::Error) == 0 => Some(package(&adapted, files, formats)?),
+        _ => None,
+    };
     Ok(Build {
         adapted: Some(adapted),
         files,
     })
+}
+
+/// Adds the bundle when asked for and keeps only the formats asked for:
+/// the bundle always holds every output, the folder only what `formats`
+/// names.
+pub fn package(adapted: &Adapted, mut files: Vec<OutputFile>, formats: Formats) -> Result<Vec<OutputFile>> {
+    if formats.zip {
+        let zip = bundle::zip(adapted, &files, bundle::build_time()?)?;
+        files.push(zip);
+    }
+    files.retain(|f| {
+        let top = f.path.split('/').next().unwrap_or("");
+        match top {
+            "site" => formats.site,
+            "print" => formats.print,
+            "handouts" => formats.handouts,
+            _ => formats.zip,
+        }
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }

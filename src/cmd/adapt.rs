@@ -11,6 +11,14 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
     reporter.format = args.message_format;
     // Refuse an output folder wbl may not replace before doing any work.
     output::check_replaceable(&args.out)?;
+    if args.pdf && !args.format.print {
+        anyhow::bail!("--pdf prints the handbook, so --format must include `print`");
+    }
+    let browser = if args.pdf {
+        Some(output::pdf::find_browser()?)
+    } else {
+        None
+    };
     let mut diags = Diagnostics::new();
     let toolkit = pipeline::load_toolkit(args.toolkit.toolkit.as_deref(), &mut diags)?;
     let district = match &args.district {
@@ -36,7 +44,19 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         ));
         return Ok(EXIT_ERROR);
     };
-    output::write_dir(&args.out, &files)?;
+    match &browser {
+        Some(browser) => {
+            reporter.verbose(&format!("printing the handbook with {}", browser.display()));
+            output::write_dir_then(&args.out, &files, &|dir| {
+                output::pdf::print(
+                    browser,
+                    &dir.join("print/handbook.html"),
+                    &dir.join("print/handbook.pdf"),
+                )
+            })?
+        }
+        None => output::write_dir(&args.out, &files)?,
+    }
     let pages = files
         .iter()
         .filter(|f| f.path.starts_with("site/") && f.path.ends_with(".html"))

@@ -1,4 +1,8 @@
-//! Writing outputs: the in-memory files go to a folder, atomically.
+//! Writing outputs: the in-memory files go to a folder, atomically, and
+//! into the teacher bundle (a zip).
+
+pub mod bundle;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +20,13 @@ const MARKER_TEXT: &str = "This folder is written by wbl. Every `wbl adapt` repl
 /// beside it, which then takes its place. If anything fails, the previous
 /// `out` is left exactly as it was.
 pub fn write_dir(out: &Path, files: &[OutputFile]) -> Result<()> {
+    write_dir_then(out, files, &|_| Ok(()))
+}
+
+/// Like [`write_dir`], running `finish` on the new folder before it takes
+/// the place of `out` (used to print the PDF, so a failed print also
+/// leaves `out` untouched).
+pub fn write_dir_then(out: &Path, files: &[OutputFile], finish: &dyn Fn(&Path) -> Result<()>) -> Result<()> {
     check_replaceable(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -37,6 +48,7 @@ pub fn write_dir(out: &Path, files: &[OutputFile]) -> Result<()> {
         fs::write(&fs::join_rel(staging.path(), &file.path), &file.bytes)?;
     }
     fs::write(&staging.path().join(MARKER), MARKER_TEXT.as_bytes())?;
+    finish(staging.path())?;
 
     if out.exists() {
         let old = tempfile::Builder::new()

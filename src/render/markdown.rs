@@ -31,8 +31,10 @@ pub enum Hole {
     HeadingClose { level: u8 },
     /// The `href` of a link to a page (and section) of the toolkit.
     Link { page: String, section: Option<String> },
-    /// The `src` or `href` of an asset, by name under `assets/`.
+    /// The `href` of a link to an asset, by name under `assets/`.
     Asset(String),
+    /// The `src` of an image, by name under `assets/`.
+    Image(String),
 }
 
 /// A page rendered to HTML with holes.
@@ -549,7 +551,7 @@ fn to_html(events: Vec<Event>, ctx: &mut PageCtx) -> RenderedPage {
                 let src = if let Some(name) = dest_url.strip_prefix("assets/") {
                     if ctx.adapted.assets.contains_key(name) {
                         assets.insert(name.to_string());
-                        hole(Hole::Asset(name.to_string()), &mut holes)
+                        hole(Hole::Image(name.to_string()), &mut holes)
                     } else {
                         let help = asset_help(name, ctx.adapted);
                         ctx.error(

@@ -3,6 +3,7 @@
 
 pub mod color;
 pub mod markdown;
+pub mod print;
 pub mod site;
 pub mod templates;
 
@@ -101,8 +102,15 @@ pub fn render(
         return Ok(None);
     };
     let mut files = Vec::new();
+    // The bundle holds every output, so `zip` renders them all.
     if formats.site || formats.zip {
         files.extend(site::render(adapted, &pages, formats)?);
+    }
+    if formats.print || formats.zip {
+        files.push(print::handbook(adapted, &pages)?);
+    }
+    if formats.handouts || formats.zip {
+        files.extend(print::handouts(adapted, &pages)?);
     }
     Ok(Some(files))
 }

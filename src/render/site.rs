@@ -117,7 +117,7 @@ fn site_hole(hole: &Hole, current: &str, out: &mut String) {
                 escape_into(out, section);
             }
         }
-        Hole::Asset(name) => {
+        Hole::Asset(name) | Hole::Image(name) => {
             out.push_str("assets/");
             for part in name.split('/') {
                 if !out.ends_with('/') {

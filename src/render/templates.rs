@@ -8,7 +8,13 @@ use serde_json::Value;
 use crate::embedded;
 
 /// The templates, by their path under `templates/`.
-const TEMPLATES: &[&str] = &["site/base.html", "site/page.html", "site/index.html"];
+const TEMPLATES: &[&str] = &[
+    "site/base.html",
+    "site/page.html",
+    "site/index.html",
+    "print/handbook.html",
+    "print/handout.html",
+];
 
 fn tera() -> Result<&'static tera::Tera> {
     static TERA: OnceLock<Result<tera::Tera, String>> = OnceLock::new();

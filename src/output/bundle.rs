@@ -1,0 +1,222 @@
+//! The teacher bundle: one zip holding `site/`, `print/`, `handouts/`, a
+//! plain README.txt and a manifest.json of every file with its SHA-256.
+//! Byte-identical across builds of the same input: sorted entries, fixed
+//! timestamps and permissions, no absolute or `..` paths.
+
+use std::io::Write;
+
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::is_safe_relative;
+use crate::adapt::Adapted;
+use crate::render::OutputFile;
+
+/// `<district>-<toolkit>-<version>`, or `<toolkit>-<version>` for the
+/// generic toolkit: the zip's name and its top folder.
+pub fn bundle_name(adapted: &Adapted) -> String {
+    let t = &adapted.toolkit;
+    match &adapted.district {
+        Some(d) => format!("{}-{}-{}", d.id, t.id, t.version),
+        None => format!("{}-{}", t.id, t.version),
+    }
+}
+
+/// The time stamped on every entry: `SOURCE_DATE_EPOCH` when set (as
+/// reproducible-builds.org asks), otherwise a fixed date, never the clock.
+pub fn build_time() -> Result<i64> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) if !s.trim().is_empty() => s
+            .trim()
+            .parse::<i64>()
+            .with_context(|| format!("SOURCE_DATE_EPOCH must be a whole number of seconds, not `{s}`")),
+        _ => Ok(FIXED_EPOCH),
+    }
+}
+
+/// 2000-01-01T00:00:00Z.
+pub const FIXED_EPOCH: i64 = 946_684_800;
+
+/// Seconds since 1970 → (year, month, day, hour, minute, second), UTC.
+pub fn civil(epoch: i64) -> (i64, u8, u8, u8, u8, u8) {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year,
+        month,
+        day,
+        (secs / 3600) as u8,
+        (secs / 60 % 60) as u8,
+        (secs % 60) as u8,
+    )
+}
+
+/// ISO 8601 for manifests: `2000-01-01T00:00:00Z`.
+pub fn iso8601(epoch: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(epoch);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// The README.txt teachers find first in the zip.
+fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
+    let t = &adapted.toolkit;
+    let who = adapted
+        .district
+        .as_ref()
+        .map_or_else(|| "any school district".to_string(), |d| d.name.clone());
+    let handouts: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix("handouts/"))
+        .collect();
+    let mut text = format!(
+        "{title}, version {version}\nAdapted for {who}\n\n\
+         This folder holds the whole toolkit, ready to use without an internet connection.\n\n\
+         WHAT IS INSIDE\n\n\
+         site/index.html        The toolkit as a small website. Open it in any web browser.\n\
+         print/handbook.html    Every page in one file, made to be printed or saved as a PDF.\n\
+         handouts/              {n} forms, checklists, letters and handouts, one per file,\n                       \
+         each ready to print on its own.\n\
+         manifest.json          A list of every file with its checksum (for IT staff).\n\n\
+         HOW TO OPEN IT\n\n\
+         1. Unzip the file first (Windows: right-click it and choose \"Extract All\";\n   \
+         Mac: double-click it). Opening pages from inside the zip may not work.\n\
+         2. Open the folder {name}, then site, and double-click index.html.\n\
+         3. Everything works offline; links to outside websites need the internet.\n\n\
+         HOW TO PRINT\n\n\
+         Open print/handbook.html (or a file in handouts/) in Chrome, Edge or another\n\
+         browser and choose Print. Choose Letter paper and turn on \"Background graphics\"\n\
+         so the colours print. To make a PDF, choose \"Save as PDF\" as the printer.\n",
+        title = t.title,
+        version = t.version,
+        n = handouts.len(),
+    );
+    if let Some(d) = &adapted.district
+        && !d.contacts.is_empty()
+    {
+        text.push_str("\nQUESTIONS\n\n");
+        for c in &d.contacts {
+            let mut line = c.name.clone();
+            for part in [&c.role, &c.email, &c.phone] {
+                if !part.is_empty() {
+                    line.push_str(", ");
+                    line.push_str(part);
+                }
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    if !t.license.is_empty() {
+        text.push_str(&format!(
+            "\nLicence: {}. Published by {}.\n",
+            t.license, t.publisher
+        ));
+    }
+    // Windows Notepad users are the main readers: CRLF line endings.
+    text.replace('\n', "\r\n")
+}
+
+/// The manifest: toolkit, district, wbl version, and every file's size and
+/// SHA-256.
+fn manifest(adapted: &Adapted, time: i64, files: &[(&str, &[u8])]) -> String {
+    let t = &adapted.toolkit;
+    let entries: Vec<_> = files
+        .iter()
+        .map(|(path, bytes)| json!({ "path": path, "size": bytes.len(), "sha256": sha256_hex(bytes) }))
+        .collect();
+    let value = json!({
+        "toolkit": { "id": t.id, "title": t.title, "version": t.version.to_string() },
+        "district": adapted.district.as_ref().map(|d| json!({ "id": d.id, "name": d.name })),
+        "wbl_version": env!("CARGO_PKG_VERSION"),
+        "built": iso8601(time),
+        "files": entries,
+    });
+    let mut s = serde_json::to_string_pretty(&value).expect("JSON values always serialise");
+    s.push('\n');
+    s
+}
+
+/// Zips the rendered outputs into the bundle `OUT/<name>.zip`.
+pub fn zip(adapted: &Adapted, files: &[OutputFile], time: i64) -> Result<OutputFile> {
+    let name = bundle_name(adapted);
+    let mut contents: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| {
+            ["site/", "print/", "handouts/"]
+                .iter()
+                .any(|p| f.path.starts_with(p))
+        })
+        .collect();
+    contents.sort_by(|a, b| a.path.cmp(&b.path));
+    let readme = readme(adapted, &name, &contents);
+    let mut listed: Vec<(&str, &[u8])> = contents.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect();
+    listed.push(("README.txt", readme.as_bytes()));
+    listed.sort_by(|a, b| a.0.cmp(b.0));
+    let manifest = manifest(adapted, time, &listed);
+    listed.push(("manifest.json", manifest.as_bytes()));
+    listed.sort_by(|a, b| a.0.cmp(b.0));
+
+    let (y, mo, d, h, mi, s) = civil(time.clamp(315_532_800, 4_354_819_199));
+    let stamp = DateTime::from_date_and_time(y as u16, mo, d, h, mi, s)
+        .map_err(|e| anyhow::anyhow!("bundle timestamp out of range: {e}"))?;
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(stamp)
+        .unix_permissions(0o644);
+
+    let mut writer = ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut seen = std::collections::HashSet::new();
+    for (path, bytes) in &listed {
+        let entry = format!("{name}/{path}");
+        if !is_safe_relative(&entry) || !seen.insert(entry.clone()) {
+            bail!("refusing to put `{entry}` in the bundle");
+        }
+        writer.start_file(entry.as_str(), options)?;
+        writer.write_all(bytes)?;
+    }
+    let bytes = writer.finish()?.into_inner();
+    Ok(OutputFile::new(format!("{name}.zip"), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(civil(FIXED_EPOCH), (2000, 1, 1, 0, 0, 0));
+        assert_eq!(civil(1_709_210_096), (2024, 2, 29, 12, 34, 56));
+        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn sha256_of_abc() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,343 @@
+//! The print outputs: `print/handbook.html` (every page in one file, made
+//! to be printed to PDF) and `handouts/<page>.html` (each handout, form,
+//! checklist, rubric, template and letter on its own). Both are pure
+//! functions of the rendered pages: ids made unique across the handbook,
+//! links rewritten to anchors, images embedded so a file prints right
+//! wherever it is opened.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use anyhow::Result;
+use serde_json::{Value, json};
+
+use super::markdown::{Hole, RenderedPage, escape_into};
+use super::site::merge;
+use super::{OutputFile, audience_text, common_context, kind_label, templates};
+use crate::adapt::Adapted;
+use crate::embedded;
+
+type Assets = BTreeMap<String, Arc<[u8]>>;
+
+/// The handbook's id for a section of a page: two pages may both have an
+/// `#overview`, so every id is prefixed with its page's.
+pub fn handbook_id(page: &str, section: &str) -> String {
+    format!("{page}--{section}")
+}
+
+/// Fills a hole in the handbook, where every page lives in one file.
+pub fn handbook_hole(hole: &Hole, page: &str, assets: &Assets, out: &mut String) {
+    match hole {
+        // The page title is a level-3 heading (under the cover's h1 and the
+        // part's h2), so page headings move down two levels.
+        Hole::HeadingOpen { level, id } => {
+            out.push_str(&format!("<h{} id=\"", (level + 2).min(6)));
+            escape_into(out, &handbook_id(page, id));
+            out.push_str("\">");
+        }
+        Hole::HeadingClose { level } => out.push_str(&format!("</h{}>", (level + 2).min(6))),
+        Hole::Link {
+            page: target,
+            section,
+        } => {
+            out.push('#');
+            match section {
+                Some(s) => escape_into(out, &handbook_id(target, s)),
+                None => escape_into(out, target),
+            }
+        }
+        Hole::Asset(name) => asset_beside(name, out),
+        Hole::Image(name) => data_uri(name, assets, out),
+    }
+}
+
+/// Fills a hole in a standalone handout (which sits in `handouts/`, beside
+/// `site/` in the bundle).
+fn handout_hole(hole: &Hole, page: &str, assets: &Assets, out: &mut String) {
+    match hole {
+        Hole::HeadingOpen { level, id } => {
+            out.push_str(&format!("<h{level} id=\""));
+            escape_into(out, id);
+            out.push_str("\">");
+        }
+        Hole::HeadingClose { level } => out.push_str(&format!("</h{level}>")),
+        Hole::Link {
+            page: target,
+            section,
+        } => {
+            if target != page || section.is_none() {
+                out.push_str("../site/");
+                escape_into(out, target);
+                out.push_str(".html");
+            }
+            if let Some(s) = section {
+                out.push('#');
+                escape_into(out, s);
+            }
+        }
+        Hole::Asset(name) => asset_beside(name, out),
+        Hole::Image(name) => data_uri(name, assets, out),
+    }
+}
+
+/// A link to a downloadable asset points at the site's copy.
+fn asset_beside(name: &str, out: &mut String) {
+    out.push_str("../site/assets/");
+    escape_into(out, name);
+}
+
+fn data_uri(name: &str, assets: &Assets, out: &mut String) {
+    let bytes = assets.get(name).map_or(&[][..], |b| &b[..]);
+    out.push_str("data:");
+    out.push_str(mime_type(name));
+    out.push_str(";base64,");
+    base64_into(bytes, out);
+}
+
+pub fn mime_type(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "svg" => "image/svg+xml",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Standard base64, as data URIs want it.
+fn base64_into(bytes: &[u8], out: &mut String) {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+}
+
+/// A CSS string literal.
+fn css_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            '<' => out.push_str("\\3c "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `@page` rules: US Letter, margins, and running headers and footers
+/// (Chromium prints `@page` margin boxes).
+fn running_css(left: &str, right: &str) -> String {
+    format!(
+        "@page {{\n  size: letter;\n  margin: 0.7in 0.75in 0.8in;\n  \
+         @top-left {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
+         @top-right {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
+         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n}}\n\
+         @page :first {{\n  @top-left {{ content: none; }}\n  @top-right {{ content: none; }}\n  @bottom-center {{ content: none; }}\n}}\n",
+        css_string(left),
+        css_string(right)
+    )
+}
+
+fn logo_src(adapted: &Adapted) -> Option<String> {
+    let (name, _) = adapted.district.as_ref()?.logo.as_ref()?;
+    let mut out = String::new();
+    data_uri(name, &adapted.assets, &mut out);
+    Some(out)
+}
+
+/// `print/handbook.html`.
+pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile> {
+    let mut ctx = common_context(adapted);
+    let district_name = ctx["district_name"].as_str().unwrap_or_default().to_string();
+    let mut content = String::new();
+    let parts: Vec<Value> = adapted
+        .parts
+        .iter()
+        .map(|part| {
+            let pages: Vec<Value> = part
+                .pages
+                .iter()
+                .map(|&i| {
+                    let page = &adapted.pages[i];
+                    content.clear();
+                    pages[i].body.resolve(&mut content, &mut |hole, out| {
+                        handbook_hole(hole, &page.id, &adapted.assets, out)
+                    });
+                    json!({
+                        "id": page.id,
+                        "title": page.meta.title,
+                        "summary": page.meta.summary,
+                        "kind": page.meta.kind.name(),
+                        "kind_label": kind_label(page.meta.kind),
+                        "audience": audience_text(&page.meta.audience),
+                        "content": content,
+                    })
+                })
+                .collect();
+            json!({ "id": part.id, "title": part.title, "pages": pages })
+        })
+        .collect();
+    merge(
+        &mut ctx,
+        json!({
+            "parts": parts,
+            "css": embedded::template("print/print.css"),
+            "running_css": running_css(&district_name, &adapted.toolkit.title),
+            "logo_src": logo_src(adapted),
+        }),
+    );
+    Ok(OutputFile::text(
+        "print/handbook.html",
+        templates::render("print/handbook.html", &ctx)?,
+    ))
+}
+
+/// `handouts/<page>.html` for every page whose kind is printed on its own.
+pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputFile>> {
+    let common = common_context(adapted);
+    let district_name = common["district_name"].as_str().unwrap_or_default().to_string();
+    let logo = logo_src(adapted);
+    let mut files = Vec::new();
+    let mut content = String::new();
+    for (page, rendered) in adapted.pages.iter().zip(pages) {
+        if !page.meta.kind.is_handout() {
+            continue;
+        }
+        content.clear();
+        rendered.body.resolve(&mut content, &mut |hole, out| {
+            handout_hole(hole, &page.id, &adapted.assets, out)
+        });
+        let mut ctx = common.clone();
+        merge(
+            &mut ctx,
+            json!({
+                "page": {
+                    "id": page.id,
+                    "title": page.meta.title,
+                    "summary": page.meta.summary,
+                    "kind": page.meta.kind.name(),
+                    "kind_label": kind_label(page.meta.kind),
+                    "audience": audience_text(&page.meta.audience),
+                },
+                "contact": adapted.context["contact"],
+                "content": content,
+                "css": embedded::template("print/print.css"),
+                "running_css": running_css(&district_name, &page.meta.title),
+                "logo_src": logo,
+            }),
+        );
+        files.push(OutputFile::text(
+            format!("handouts/{}.html", page.id),
+            templates::render("print/handout.html", &ctx)?,
+        ));
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_examples() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            let mut out = String::new();
+            base64_into(input.as_bytes(), &mut out);
+            assert_eq!(out, expected);
+        }
+    }
+
+    fn resolve(hole: Hole, page: &str, f: fn(&Hole, &str, &Assets, &mut String)) -> String {
+        let mut assets = Assets::new();
+        assets.insert("dot.svg".into(), Arc::from(&b"<svg/>"[..]));
+        let mut out = String::new();
+        f(&hole, page, &assets, &mut out);
+        out
+    }
+
+    #[test]
+    fn handbook_ids_are_unique_across_pages() {
+        let open = |page| {
+            resolve(
+                Hole::HeadingOpen {
+                    level: 2,
+                    id: "overview".into(),
+                },
+                page,
+                handbook_hole,
+            )
+        };
+        assert_eq!(open("a"), "<h4 id=\"a--overview\">");
+        assert_eq!(open("b"), "<h4 id=\"b--overview\">");
+        assert_eq!(
+            resolve(Hole::HeadingClose { level: 5 }, "a", handbook_hole),
+            "</h6>"
+        );
+    }
+
+    #[test]
+    fn handbook_links_become_anchors() {
+        let link = |page: &str, section: Option<&str>| Hole::Link {
+            page: page.into(),
+            section: section.map(str::to_string),
+        };
+        assert_eq!(resolve(link("b", Some("x")), "a", handbook_hole), "#b--x");
+        assert_eq!(resolve(link("b", None), "a", handbook_hole), "#b");
+        assert_eq!(resolve(link("a", Some("y")), "a", handbook_hole), "#a--y");
+    }
+
+    #[test]
+    fn handouts_link_to_the_site_beside_them() {
+        let link = Hole::Link {
+            page: "b".into(),
+            section: Some("x".into()),
+        };
+        assert_eq!(resolve(link, "a", handout_hole), "../site/b.html#x");
+        let own = Hole::Link {
+            page: "a".into(),
+            section: Some("y".into()),
+        };
+        assert_eq!(resolve(own, "a", handout_hole), "#y");
+    }
+
+    #[test]
+    fn images_are_embedded() {
+        assert_eq!(
+            resolve(Hole::Image("dot.svg".into()), "a", handbook_hole),
+            "data:image/svg+xml;base64,PHN2Zy8+"
+        );
+    }
+
+    #[test]
+    fn css_strings_cannot_break_out() {
+        assert_eq!(
+            css_string("A \"B\" \\ </style>"),
+            "\"A \\\"B\\\" \\\\ \\3c /style>\""
+        );
+    }
+}
