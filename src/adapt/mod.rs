@@ -34,6 +34,9 @@ pub struct Adapted {
     pub assets: BTreeMap<String, Arc<[u8]>>,
     /// Every override applied, with the upstream text it was made against.
     pub applied: Vec<AppliedOverride>,
+    /// The heading ids each toolkit page has upstream, so a link to a
+    /// section the district removed can be told from a broken one.
+    pub upstream_ids: BTreeMap<String, BTreeSet<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -268,6 +271,11 @@ pub fn adapt(
         hidden,
         assets,
         applied,
+        upstream_ids: toolkit
+            .pages
+            .values()
+            .map(|p| (p.id.clone(), p.headings.iter().map(|h| h.id.clone()).collect()))
+            .collect(),
     })
 }
 
@@ -346,33 +354,51 @@ fn apply_ops(
         });
     }
 
-    // An edit inside text another edit removes would be lost: say so.
+    // An edit on text another edit replaces or removes would be lost: say so.
+    let target_range = |op: &SectionOp| match op.section().and_then(|s| page.heading(s)) {
+        Some(h) => h.range(),
+        None => 0..body.len(),
+    };
     let mut ok = true;
-    for a in &edits {
-        for b in &edits {
-            if std::ptr::eq(a, b) || b.range.is_empty() {
+    for (i, a) in edits.iter().enumerate() {
+        for (j, b) in edits.iter().enumerate() {
+            if i == j || !matches!(b.op.action, Action::Replace | Action::Remove) {
                 continue;
             }
-            let inside = if a.range.is_empty() {
-                b.range.start < a.range.start && a.range.start < b.range.end
-            } else {
-                a.range.start < b.range.end
-                    && b.range.start < a.range.end
-                    && (a.range.len(), a.rank) < (b.range.len(), b.rank)
-            };
-            if inside {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`{}` ({}) is inside `{}`, which another [[sections]] entry {}s",
+            let (ra, rb) = (target_range(a.op), target_range(b.op));
+            let within = rb.start <= ra.start && ra.end <= rb.end;
+            let same = a.op.target == b.op.target;
+            let lost = within
+                && (!same
+                    || b.op.action == Action::Remove
+                    || (matches!(a.op.action, Action::Replace | Action::Remove) && i > j));
+            if lost {
+                let verb = if b.op.action == Action::Remove {
+                    "removes"
+                } else {
+                    "replaces"
+                };
+                let message = if same {
+                    format!(
+                        "`{}` ({}) conflicts with an earlier [[sections]] entry that {verb} it",
+                        a.op.target,
+                        a.op.action.name()
+                    )
+                } else {
+                    format!(
+                        "`{}` ({}) is inside `{}`, which another [[sections]] entry {verb}",
                         a.op.target,
                         a.op.action.name(),
-                        b.op.target,
-                        b.op.action.name()
-                    ))
-                    .at(manifest, a.op.target_span.clone())
-                    .with_help("change the outer section once, or target sections that do not overlap"),
+                        b.op.target
+                    )
+                };
+                diags.push(
+                    Diagnostic::error(message)
+                        .at(manifest, a.op.target_span.clone())
+                        .with_help("change the outer section once, or target sections that do not overlap"),
                 );
                 ok = false;
+                break;
             }
         }
     }

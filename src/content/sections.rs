@@ -182,8 +182,8 @@ fn pin_range(body: &str, start: usize, heading_end: usize) -> Range<usize> {
         // opening sequence itself.
         if stripped.len() < keep.len()
             && stripped.ends_with([' ', '\t'])
-            && stripped.trim_start().len() > 0
-            && stripped.trim_start().trim_start_matches('#').trim().len() > 0
+            && !stripped.trim_start().is_empty()
+            && !stripped.trim_start().trim_start_matches('#').trim().is_empty()
         {
             keep = stripped.trim_end();
         }
@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(slugify("Café für Schüler"), "café-für-schüler");
         assert_eq!(slugify("  Q&A  "), "qa");
         assert_eq!(slugify("!!!"), "section");
-        assert_eq!(ids("## Using `{{ vars.x }}`\n"), ["using-vars_x"]);
+        assert_eq!(ids("## Using `{{ vars.x }}`\n"), ["using-varsx"]);
     }
 
     #[test]

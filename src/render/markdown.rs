@@ -334,11 +334,13 @@ struct PageCtx<'a, 'd> {
 }
 
 impl PageCtx<'_, '_> {
-    /// Points a diagnostic at where `needle` is written in the page text.
+    /// Points a diagnostic at where `needle` is written in the page text
+    /// (for `](dest`, at the destination).
     fn at(&self, d: Diagnostic, needle: &str) -> Diagnostic {
         let text = &self.page.text.text;
-        match text.find(needle).and_then(|i| self.page.text.locate(i)) {
-            Some((file, offset)) => d.at(file, offset..offset + needle.len()),
+        let skip = if needle.starts_with("](") { 2 } else { 0 };
+        match text.find(needle).and_then(|i| self.page.text.locate(i + skip)) {
+            Some((file, offset)) => d.at(file, offset..offset + needle.len() - skip),
             None => d.in_file(self.page.file.path.clone()),
         }
     }
@@ -409,13 +411,32 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
         let known: Vec<&str> = ctx.ids.keys().copied().collect();
         ctx.error(
             Diagnostic::error(format!("link to page `{page_id}`, which does not exist")).with_help(
-                did_you_mean(page_id, known)
-                    .map_or_else(|| "`wbl list` prints every page id".to_string(), |h| h),
+                did_you_mean(page_id, known).unwrap_or_else(|| "`wbl list` prints every page id".to_string()),
             ),
             &needle,
         );
         return Target::Invalid;
     };
+    if let Some(section) = section
+        && !ids.contains(section)
+        && ctx
+            .adapted
+            .upstream_ids
+            .get(page_id)
+            .is_some_and(|up| up.contains(section))
+    {
+        ctx.warn(
+            Diagnostic::warning(format!(
+                "link to section `{page_id}#{section}`, which the district's overrides removed; the link now leads to the page `{page_id}`"
+            ))
+            .with_help("keep a heading with this id in the district's text, or change the link with another override"),
+            &needle,
+        );
+        return Target::Hole(Hole::Link {
+            page: page_id.to_string(),
+            section: None,
+        });
+    }
     if let Some(section) = section
         && !ids.contains(section)
     {

@@ -1,0 +1,758 @@
+#!/usr/bin/env node
+// Browser checks for wbl output folders (each made by `wbl adapt --out DIR`).
+//
+//   node check.mjs [--screenshots DIR] OUT_DIR...
+//
+// For every HTML page in OUT/site/, OUT/handouts/ and OUT/print/ it checks:
+//   axe      axe-core, WCAG 2.0/2.1 A and AA rules: no violation, for the page
+//            opened as file:// and served over http, in screen and print media
+//   nu       the W3C Nu Html Checker (vnu.jar): no error
+//   links    every local href/src (and #fragment) resolves inside OUT; nothing
+//            points outside it; no remote asset (only <a href> may leave);
+//            the browser makes no request outside OUT and no request fails
+//   keyboard the first Tab focuses the skip link, activating it moves focus to
+//            its target inside <main>; every element Tab reaches has a visible
+//            focus indicator (outline or box-shadow) and is on screen
+//   mobile   at 375 CSS px (a phone) the page does not scroll sideways
+// It saves screenshots of the home page and one content page (desktop 1280 px
+// and mobile 375 px) per output, prints a per-page report and exits 1 when any
+// check fails (2 on a usage or setup error).
+//
+// Environment:
+//   WBL_SCREENSHOTS  folder for screenshots (default: OUT/../screenshots)
+//   CHROMIUM         browser binary (default: /usr/bin/chromium)
+//   WBL_JOBS         pages checked at once (default: 2)
+//   WBL_VERBOSE=1    also list axe "needs review" results
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const DESKTOP = { width: 1280, height: 900 };
+const MOBILE_WIDTH = 375;
+const MOBILE = { width: MOBILE_WIDTH, height: 740 };
+const JOBS = Math.max(1, Number(process.env.WBL_JOBS) || 2);
+const VERBOSE = !!process.env.WBL_VERBOSE && process.env.WBL_VERBOSE !== '0';
+const MAX_TABS = 1500; // focus walk limit per page
+
+// ---------------------------------------------------------------- arguments
+
+function usage(msg) {
+  if (msg) console.error(`check.mjs: ${msg}`);
+  console.error('usage: node check.mjs [--screenshots DIR] OUT_DIR...');
+  process.exit(2);
+}
+
+const argv = process.argv.slice(2);
+let screenshotDir = process.env.WBL_SCREENSHOTS || '';
+const outDirs = [];
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  if (a === '--screenshots') {
+    screenshotDir = argv[++i] || usage('--screenshots needs a folder');
+  } else if (a === '-h' || a === '--help') {
+    usage();
+  } else if (a.startsWith('-')) {
+    usage(`unknown option ${a}`);
+  } else {
+    outDirs.push(path.resolve(a));
+  }
+}
+if (outDirs.length === 0) usage('give at least one output folder');
+for (const d of outDirs) {
+  if (!fs.existsSync(path.join(d, 'site', 'index.html'))) {
+    usage(`${d} is not a wbl output folder (no site/index.html)`);
+  }
+}
+if (!screenshotDir) screenshotDir = path.join(path.dirname(outDirs[0]), 'screenshots');
+screenshotDir = path.resolve(screenshotDir);
+
+if (!fs.existsSync(CHROMIUM)) {
+  console.error(`check.mjs: no browser at ${CHROMIUM}; install one with: apt-get update && apt-get install -y chromium`);
+  process.exit(2);
+}
+
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch {
+  console.error(`check.mjs: node modules missing; run: (cd ${HERE} && npm ci --ignore-scripts)`);
+  process.exit(2);
+}
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const VNU_JAR = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
+
+// ---------------------------------------------------------------- model
+
+// One output folder: label (folder name, made unique), root, pages.
+const outputs = [];
+const labels = new Set();
+for (const [i, root] of outDirs.entries()) {
+  let label = path.basename(root);
+  while (labels.has(label)) label += `-${i}`;
+  labels.add(label);
+  const pages = [];
+  for (const sub of ['site', 'handouts', 'print']) {
+    for (const f of walkHtml(path.join(root, sub))) pages.push(path.relative(root, f).split(path.sep).join('/'));
+  }
+  outputs.push({ index: i, label, root, pages });
+}
+
+function walkHtml(dir) {
+  if (!fs.existsSync(dir)) return [];
+  const found = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'assets') found.push(...walkHtml(p));
+    } else if (/\.html?$/i.test(e.name)) {
+      found.push(p);
+    }
+  }
+  return found;
+}
+
+// failures: key "label\0page" -> [{check, msg}]
+const failures = new Map();
+const notes = new Map();
+function fail(out, page, check, msg) {
+  const k = `${out.label}\0${page}`;
+  if (!failures.has(k)) failures.set(k, []);
+  failures.get(k).push({ check, msg });
+}
+function note(out, page, msg) {
+  const k = `${out.label}\0${page}`;
+  if (!notes.has(k)) notes.set(k, []);
+  notes.get(k).push(msg);
+}
+
+// ---------------------------------------------------------------- http server
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.pdf': 'application/pdf',
+  '.txt': 'text/plain; charset=utf-8',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.zip': 'application/zip',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+
+// Serves output N under /N/ on 127.0.0.1, read-only, nothing outside it.
+function startServer() {
+  const server = http.createServer((req, res) => {
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      const m = /^\/(\d+)(\/.*)$/.exec(decodeURIComponent(url.pathname));
+      const out = m && outputs[Number(m[1])];
+      if (!out || (req.method !== 'GET' && req.method !== 'HEAD')) {
+        res.writeHead(404).end();
+        return;
+      }
+      const file = path.resolve(out.root, '.' + m[2]);
+      const rel = path.relative(out.root, file);
+      if (rel.startsWith('..') || path.isAbsolute(rel) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+        return;
+      }
+      const body = fs.readFileSync(file);
+      res.writeHead(200, {
+        'content-type': MIME[path.extname(file).toLowerCase()] || 'application/octet-stream',
+        'content-length': body.length,
+        'cache-control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(500).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+// ---------------------------------------------------------------- Nu checker
+
+function runNu() {
+  const files = [];
+  for (const out of outputs) for (const p of out.pages) files.push(path.join(out.root, p));
+  const res = spawnSync('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...files], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (res.error) {
+    console.error(`check.mjs: could not run java (${res.error.message}); the Nu checker needs Java 11 or later`);
+    process.exit(2);
+  }
+  let report;
+  try {
+    report = JSON.parse(res.stderr || res.stdout);
+  } catch {
+    console.error(`check.mjs: unexpected output from vnu.jar (exit ${res.status}):\n${res.stderr}${res.stdout}`);
+    process.exit(2);
+  }
+  const byFile = new Map();
+  for (const out of outputs) for (const p of out.pages) byFile.set(path.join(out.root, p), { out, page: p });
+  let count = 0;
+  for (const m of report.messages || []) {
+    let where = null;
+    if (m.url) {
+      try {
+        where = byFile.get(fileURLToPath(m.url));
+      } catch {
+        where = null;
+      }
+    }
+    if (m.type === 'info' || (m.type !== 'error' && m.type !== 'non-document-error' && m.subType !== 'fatal')) continue;
+    count++;
+    const line = m.lastLine ? `line ${m.firstLine && m.firstLine !== m.lastLine ? `${m.firstLine}-` : ''}${m.lastLine}: ` : '';
+    const extract = m.extract ? `  «${m.extract.replace(/\s+/g, ' ').trim().slice(0, 140)}»` : '';
+    if (where) fail(where.out, where.page, 'nu', `${line}${m.message}${extract}`);
+    else {
+      console.error(`nu: ${m.url || ''} ${m.message}`);
+      fail(outputs[0], '(nu)', 'nu', `${m.url || ''} ${m.message}`);
+    }
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------- in-page probes
+
+// Collected once per page (file://): ids, links, stylesheets, skip link.
+function collectDom() {
+  const attrs = [
+    ['a', 'href'], ['area', 'href'], ['link', 'href'], ['img', 'src'], ['img', 'srcset'],
+    ['script', 'src'], ['source', 'src'], ['source', 'srcset'], ['iframe', 'src'], ['embed', 'src'],
+    ['object', 'data'], ['video', 'src'], ['video', 'poster'], ['audio', 'src'], ['track', 'src'],
+    ['input', 'src'], ['form', 'action'], ['use', 'href'], ['image', 'href'],
+  ];
+  const links = [];
+  for (const [tag, attr] of attrs) {
+    for (const el of document.querySelectorAll(`${tag}[${attr}]`)) {
+      const value = el.getAttribute(attr);
+      const values = attr === 'srcset' ? value.split(',').map((s) => s.trim().split(/\s+/)[0]).filter(Boolean) : [value];
+      for (const v of values) links.push({ tag, attr, value: v, rel: el.getAttribute('rel') || '', text: (el.textContent || '').trim().slice(0, 60) });
+    }
+  }
+  const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+  const names = [...document.querySelectorAll('a[name]')].map((e) => e.getAttribute('name'));
+  const styles = [...document.querySelectorAll('style')].map((s) => s.textContent);
+  const styleAttrs = [...document.querySelectorAll('[style]')].map((e) => e.getAttribute('style'));
+  const base = document.querySelector('base[href]')?.getAttribute('href') || null;
+  return { links, ids: [...ids, ...names], styles, styleAttrs, base, lang: document.documentElement.lang };
+}
+
+function describeActive() {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  let d = el.tagName.toLowerCase();
+  if (el.id) d += `#${el.id}`;
+  if (el.classList.length) d += '.' + [...el.classList].join('.');
+  const href = el.getAttribute('href');
+  if (href) d += `[href="${href}"]`;
+  return d;
+}
+
+// ---------------------------------------------------------------- page checks
+
+async function newPage(ctx, out, page, where) {
+  const p = await ctx.newPage();
+  p.setDefaultTimeout(60_000);
+  const base = where === 'http' ? `http://127.0.0.1:${serverPort}/${out.index}/` : pathToFileURL(out.root + path.sep).href;
+  p.on('request', (req) => {
+    const u = req.url();
+    if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
+    if (!u.startsWith(base)) fail(out, page, 'links', `[${where}] request outside the output folder: ${u}`);
+  });
+  p.on('requestfailed', (req) => {
+    const u = req.url();
+    if (!u.startsWith(base)) return; // already reported above
+    fail(out, page, 'links', `[${where}] failed to load ${decodeURI(u.slice(base.length))}: ${req.failure()?.errorText}`);
+  });
+  p.on('response', (res) => {
+    if (res.status() >= 400) fail(out, page, 'links', `[${where}] HTTP ${res.status()} for ${decodeURI(res.url().slice(base.length))}`);
+  });
+  p.on('pageerror', (err) => fail(out, page, 'script', `[${where}] script error: ${err.message}`));
+  return { p, url: base + page.split('/').map(encodeURIComponent).join('/') };
+}
+
+async function runAxe(p) {
+  const has = await p.evaluate(() => typeof window.axe !== 'undefined');
+  if (!has) await p.evaluate(AXE_SOURCE);
+  return p.evaluate(
+    async (tags) => {
+      const r = await window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations', 'incomplete'],
+      });
+      const slim = (list) =>
+        list.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          nodes: v.nodes.map((n) => ({
+            target: n.target.join(' '),
+            summary: (n.failureSummary || '').replace(/\s+/g, ' ').trim(),
+            html: n.html.replace(/\s+/g, ' ').slice(0, 160),
+          })),
+        }));
+      return { violations: slim(r.violations), incomplete: slim(r.incomplete) };
+    },
+    AXE_TAGS,
+  );
+}
+
+// axe findings are merged across the four runs (file/http × screen/print).
+async function axeChecks(ctx, out, page, where, axeFound) {
+  const { p, url } = await newPage(ctx, out, page, where);
+  try {
+    await p.goto(url, { waitUntil: 'load' });
+    for (const media of ['screen', 'print']) {
+      await p.emulateMedia({ media });
+      const r = await runAxe(p);
+      for (const [kind, list] of [['violation', r.violations], ['incomplete', r.incomplete]]) {
+        for (const v of list) {
+          for (const n of v.nodes) {
+            const key = `${kind}\0${v.id}\0${n.target}`;
+            if (!axeFound.has(key)) axeFound.set(key, { kind, v, n, ctx: [] });
+            axeFound.get(key).ctx.push(`${media}/${where}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await p.close();
+  }
+}
+
+async function keyboardChecks(ctx, out, page) {
+  // 1. First Tab focuses the skip link; Enter moves focus to its target in <main>.
+  {
+    const { p, url } = await newPage(ctx, out, page, 'file');
+    try {
+      await p.goto(url, { waitUntil: 'load' });
+      await p.keyboard.press('Tab');
+      const first = await p.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const href = el.getAttribute('href') || '';
+        const r = el.getBoundingClientRect();
+        const target = href.startsWith('#') && href.length > 1 ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
+        const main = document.querySelector('main, [role=main]');
+        return {
+          tag: el.tagName.toLowerCase(),
+          href,
+          text: el.textContent.trim(),
+          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+          hasTarget: !!target,
+          targetInMain: !!(target && main && (main === target || main.contains(target))),
+        };
+      });
+      if (!first) {
+        fail(out, page, 'keyboard', 'pressing Tab once from page load focuses nothing (no skip link)');
+      } else if (first.tag !== 'a' || !first.href.startsWith('#')) {
+        fail(out, page, 'keyboard', `the first Tab stop is <${first.tag}> "${first.text.slice(0, 40)}" ${first.href}, not a skip link to the main content`);
+      } else if (!first.hasTarget) {
+        fail(out, page, 'keyboard', `skip link "${first.text}" points to ${first.href}, which is not an id on the page`);
+      } else {
+        if (!first.targetInMain) fail(out, page, 'keyboard', `skip link "${first.text}" target ${first.href} is not the main content (<main> or inside it)`);
+        if (!first.visible) fail(out, page, 'keyboard', `skip link "${first.text}" stays off screen when focused`);
+        await p.keyboard.press('Enter');
+        await p.waitForTimeout(50);
+        const after = await p.evaluate((href) => {
+          const target = document.getElementById(decodeURIComponent(href.slice(1)));
+          const el = document.activeElement;
+          return { inTarget: !!(el && el !== document.body && target.contains(el)), hash: location.hash };
+        }, first.href);
+        if (!after.inTarget) {
+          // Chromium moves the sequential focus starting point to a target that
+          // cannot take focus itself: the next Tab must land inside or after it.
+          await p.keyboard.press('Tab');
+          const next = await p.evaluate((href) => {
+            const target = document.getElementById(decodeURIComponent(href.slice(1)));
+            const el = document.activeElement;
+            if (!el || el === document.body) return { ok: false, what: 'nothing' };
+            const ok = target.contains(el) || !!(target.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+            return { ok, what: el.outerHTML.slice(0, 80) };
+          }, first.href);
+          if (!next.ok) fail(out, page, 'keyboard', `activating the skip link does not move focus to ${first.href}: the next Tab goes to ${next.what}`);
+        }
+      }
+    } finally {
+      await p.close();
+    }
+  }
+
+  // 2. Walk every Tab stop: each has a visible focus indicator and is on screen.
+  {
+    const { p, url } = await newPage(ctx, out, page, 'file');
+    try {
+      await p.goto(url, { waitUntil: 'load' });
+      const expected = await p.evaluate(
+        () =>
+          [...document.querySelectorAll('a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"]), [contenteditable=""], [contenteditable=true]')].filter(
+            (e) => !e.disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden',
+          ).length,
+      );
+      const limit = Math.min(MAX_TABS, expected + 5);
+      const seen = new Set();
+      const noOutline = [];
+      const offScreen = [];
+      let stops = 0;
+      for (let i = 0; i < limit; i++) {
+        await p.keyboard.press('Tab');
+        const s = await p.evaluate(() => {
+          const el = document.activeElement;
+          if (!el || el === document.body || el === document.documentElement) return null;
+          if (!el.__wblIndex) el.__wblIndex = ++window.__wblCounter || (window.__wblCounter = 1);
+          const cs = getComputedStyle(el);
+          const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+          const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+          const r = el.getBoundingClientRect();
+          const visible = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+          let d = el.tagName.toLowerCase();
+          if (el.id) d += `#${el.id}`;
+          if (el.classList.length) d += '.' + [...el.classList].join('.');
+          const href = el.getAttribute('href');
+          if (href) d += `[href="${href}"]`;
+          return { key: el.__wblIndex, d, indicator: outline || shadow, visible };
+        });
+        if (!s) break; // focus left the document: walked all stops
+        if (seen.has(s.key)) break;
+        seen.add(s.key);
+        stops++;
+        if (!s.indicator) noOutline.push(s.d);
+        if (!s.visible) offScreen.push(s.d);
+      }
+      if (stops === 0) fail(out, page, 'keyboard', 'Tab reaches no element');
+      if (stops < expected) fail(out, page, 'keyboard', `Tab reached ${stops} of ${expected} focusable elements (focus trap or unreachable element?)`);
+      if (noOutline.length) fail(out, page, 'keyboard', `${noOutline.length} focused element(s) have no visible focus outline or box-shadow: ${noOutline.slice(0, 5).join(', ')}${noOutline.length > 5 ? ', …' : ''}`);
+      if (offScreen.length) fail(out, page, 'keyboard', `${offScreen.length} focused element(s) are not on screen when focused: ${offScreen.slice(0, 5).join(', ')}${offScreen.length > 5 ? ', …' : ''}`);
+      out.tabStops = (out.tabStops || 0) + stops;
+    } finally {
+      await p.close();
+    }
+  }
+}
+
+async function mobileCheck(ctx, out, page) {
+  const { p, url } = await newPage(ctx, out, page, 'file');
+  try {
+    await p.goto(url, { waitUntil: 'load' });
+    const r = await p.evaluate((w) => {
+      const sw = document.documentElement.scrollWidth;
+      if (sw <= w) return { sw, culprits: [] };
+      // The elements that stick out furthest and whose children do not.
+      const wide = [...document.body.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > w + 0.5);
+      const leaves = wide.filter((e) => !wide.some((o) => o !== e && e.contains(o)));
+      const culprits = leaves.slice(0, 5).map((e) => {
+        let d = e.tagName.toLowerCase();
+        if (e.id) d += `#${e.id}`;
+        if (e.classList.length) d += '.' + [...e.classList].join('.');
+        const t = (e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+        return `${d}${t ? ` "${t}"` : ''} (right edge ${Math.round(e.getBoundingClientRect().right)}px)`;
+      });
+      return { sw, culprits };
+    }, MOBILE_WIDTH);
+    if (r.sw > MOBILE_WIDTH) {
+      fail(out, page, 'mobile', `scrolls sideways at ${MOBILE_WIDTH}px: document is ${r.sw}px wide; widest: ${r.culprits.join('; ')}`);
+    }
+  } finally {
+    await p.close();
+  }
+}
+
+// ---------------------------------------------------------------- links
+
+const idCache = new Map(); // absolute html path -> Set of ids
+function idsOf(file) {
+  if (!idCache.has(file)) {
+    const html = fs.readFileSync(file, 'utf8');
+    const ids = new Set();
+    for (const m of html.matchAll(/\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi)) ids.add(m[1] ?? m[2] ?? m[3]);
+    idCache.set(file, ids);
+  }
+  return idCache.get(file);
+}
+
+const NAV_RELS = new Set(['canonical', 'alternate', 'author', 'license', 'help', 'me', 'bookmark', 'external', 'next', 'prev', 'search']);
+
+function checkLink(out, page, dom, ref, where) {
+  const file = path.join(out.root, page);
+  const v = ref.value.trim();
+  const label = `<${ref.tag} ${ref.attr}="${ref.value}">${where}`;
+  const isNav = ref.tag === 'a' || ref.tag === 'area' || (ref.tag === 'link' && ref.rel.split(/\s+/).every((r) => NAV_RELS.has(r.toLowerCase())));
+  if (v === '') return fail(out, page, 'links', `${label}: empty link`);
+  if (/^(mailto|tel|sms):/i.test(v)) {
+    if (!isNav) fail(out, page, 'links', `${label}: ${v.split(':')[0]}: link on an asset`);
+    return;
+  }
+  if (/^data:/i.test(v)) return;
+  if (/^(javascript|vbscript):/i.test(v)) return fail(out, page, 'links', `${label}: script URL`);
+  if (/^(https?:)?\/\//i.test(v)) {
+    if (!isNav) fail(out, page, 'links', `${label}: remote asset (the output must work offline)`);
+    else if (/^\/\//.test(v)) fail(out, page, 'links', `${label}: protocol-relative URL does not work from file://`);
+    return;
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(v)) return fail(out, page, 'links', `${label}: unsupported URL scheme`);
+  if (v.startsWith('/') || v.startsWith('\\')) return fail(out, page, 'links', `${label}: absolute path (breaks when opened from disk)`);
+  if (v.includes('\\')) return fail(out, page, 'links', `${label}: backslash in URL`);
+
+  let u;
+  try {
+    u = new URL(v, pathToFileURL(file));
+  } catch {
+    return fail(out, page, 'links', `${label}: not a valid URL`);
+  }
+  const bare = new URL(u.href);
+  bare.hash = '';
+  bare.search = '';
+  const targetFile = fileURLToPath(bare);
+  const rel = path.relative(out.root, targetFile);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return fail(out, page, 'links', `${label}: points outside the output folder (${rel})`);
+  if (!fs.existsSync(targetFile)) return fail(out, page, 'links', `${label}: ${rel.split(path.sep).join('/')} does not exist`);
+  if (fs.statSync(targetFile).isDirectory()) return fail(out, page, 'links', `${label}: ${rel} is a folder (opens as a file listing from disk)`);
+  const frag = u.hash ? decodeURIComponent(u.hash.slice(1)) : null;
+  if (frag !== null && frag !== '' && frag.toLowerCase() !== 'top') {
+    if (!/\.html?$/i.test(targetFile)) return fail(out, page, 'links', `${label}: #fragment on a non-HTML file`);
+    const samePage = targetFile === file;
+    const ids = samePage ? new Set(dom.ids) : idsOf(targetFile);
+    if (!ids.has(frag)) fail(out, page, 'links', `${label}: no id="${frag}" in ${samePage ? 'this page' : rel.split(path.sep).join('/')}`);
+  }
+}
+
+function checkCssUrls(out, page, cssText, cssFile, where) {
+  const noComments = cssText.replace(/\/\*[\s\S]*?\*\//g, '');
+  const refs = [];
+  for (const m of noComments.matchAll(/url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)/gi)) refs.push(m[1] ?? m[2] ?? m[3]);
+  for (const m of noComments.matchAll(/@import\s+(?:"([^"]*)"|'([^']*)')/gi)) refs.push(m[1] ?? m[2]);
+  for (const r of refs) {
+    if (!r || /^data:/i.test(r) || r.startsWith('#')) continue;
+    if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(r)) {
+      fail(out, page, 'links', `${where}: url(${r}) is remote or not a file (the output must work offline)`);
+      continue;
+    }
+    if (r.startsWith('/')) {
+      fail(out, page, 'links', `${where}: url(${r}) is an absolute path`);
+      continue;
+    }
+    const target = path.resolve(path.dirname(cssFile), decodeURIComponent(r.split(/[?#]/)[0]));
+    const rel = path.relative(out.root, target);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) fail(out, page, 'links', `${where}: url(${r}) points outside the output folder`);
+    else if (!fs.existsSync(target)) fail(out, page, 'links', `${where}: url(${r}) does not exist`);
+  }
+}
+
+function linkChecks(out, page, dom) {
+  const file = path.join(out.root, page);
+  if (dom.base) fail(out, page, 'links', `<base href="${dom.base}"> changes how every relative link resolves`);
+  for (const ref of dom.links) checkLink(out, page, dom, ref, '');
+  dom.styles.forEach((css, i) => checkCssUrls(out, page, css, file, `<style> #${i + 1}`));
+  dom.styleAttrs.forEach((css) => checkCssUrls(out, page, css, file, 'style attribute'));
+  for (const ref of dom.links) {
+    if (ref.tag === 'link' && /(^|\s)stylesheet(\s|$)/i.test(ref.rel) && !/^([a-z][a-z0-9+.-]*:|\/)/i.test(ref.value)) {
+      const css = path.resolve(path.dirname(file), decodeURIComponent(ref.value.split(/[?#]/)[0]));
+      if (fs.existsSync(css) && path.relative(out.root, css).split(path.sep)[0] !== '..') {
+        checkCssUrls(out, page, fs.readFileSync(css, 'utf8'), css, path.relative(out.root, css));
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- screenshots
+
+function screenshotPages(out) {
+  const site = out.pages.filter((p) => p.startsWith('site/'));
+  const content = site.filter((p) => p !== 'site/index.html');
+  // A content page with a table shows the hardest layout; else the first page.
+  const withTable = content.find((p) => /<table[\s>]/i.test(fs.readFileSync(path.join(out.root, p), 'utf8')));
+  const pick = process.env.WBL_SCREENSHOT_PAGE ? `site/${process.env.WBL_SCREENSHOT_PAGE}.html` : withTable || content[0];
+  const list = ['site/index.html'];
+  if (pick && out.pages.includes(pick)) list.push(pick);
+  return list;
+}
+
+async function screenshots(desktopCtx, mobileCtx, out) {
+  const saved = [];
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const shot = async (ctx, page, suffix, opts = {}) => {
+    const { p, url } = await newPage(ctx, out, page, 'file');
+    try {
+      await p.goto(url, { waitUntil: 'load' });
+      if (opts.media) await p.emulateMedia({ media: opts.media });
+      const name = `${out.label}-${page.replace(/\.html?$/i, '').replace(/\//g, '-')}-${suffix}.png`;
+      const file = path.join(screenshotDir, name);
+      await p.screenshot({ path: file, fullPage: !!opts.full });
+      saved.push(file);
+    } finally {
+      await p.close();
+    }
+  };
+  for (const page of screenshotPages(out)) {
+    await shot(desktopCtx, page, 'desktop');
+    await shot(desktopCtx, page, 'desktop-full', { full: true });
+    await shot(mobileCtx, page, 'mobile');
+    await shot(mobileCtx, page, 'mobile-full', { full: true });
+  }
+  // Print media: the handbook cover and the first handout, as paper sees them.
+  const printed = ['print/handbook.html', out.pages.find((p) => p.startsWith('handouts/'))].filter((p) => p && out.pages.includes(p));
+  for (const page of printed) await shot(desktopCtx, page, 'print', { media: 'print' });
+  return saved;
+}
+
+// ---------------------------------------------------------------- main
+
+let serverPort = 0;
+
+async function pool(items, n, fn) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        await fn(item);
+      }
+    }),
+  );
+}
+
+async function main() {
+  const started = Date.now();
+  const total = outputs.reduce((n, o) => n + o.pages.length, 0);
+  const version = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout?.trim() || '?';
+  console.log('wbl browser checks');
+  console.log(`  browser:     ${CHROMIUM} (${version})`);
+  console.log(`  axe-core:    ${require('axe-core/package.json').version}, tags ${AXE_TAGS.join(', ')}`);
+  console.log(`  Nu checker:  ${VNU_JAR}`);
+  for (const o of outputs) {
+    const c = (pre) => o.pages.filter((p) => p.startsWith(pre)).length;
+    console.log(`  output:      ${o.root}  (${c('site/')} site, ${c('handouts/')} handouts, ${c('print/')} print)`);
+  }
+  console.log(`  screenshots: ${screenshotDir}`);
+  console.log('');
+
+  process.stdout.write(`Nu checker on ${total} pages… `);
+  const nuErrors = runNu();
+  console.log(`${nuErrors} error(s)`);
+
+  const server = await startServer();
+  serverPort = server.address().port;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  let axeViolations = 0;
+  const shots = [];
+  try {
+    const desktopCtx = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, reducedMotion: 'reduce' });
+    const mobileCtx = await browser.newContext({ viewport: MOBILE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const tasks = [];
+    for (const out of outputs) for (const page of out.pages) tasks.push({ out, page });
+    let done = 0;
+    await pool(tasks, JOBS, async ({ out, page }) => {
+      try {
+        // DOM facts for the link check.
+        {
+          const { p, url } = await newPage(desktopCtx, out, page, 'file');
+          try {
+            await p.goto(url, { waitUntil: 'load' });
+            const dom = await p.evaluate(collectDom);
+            if (!dom.lang) fail(out, page, 'links', '<html> has no lang');
+            linkChecks(out, page, dom);
+          } finally {
+            await p.close();
+          }
+        }
+        const axeFound = new Map();
+        await axeChecks(desktopCtx, out, page, 'file', axeFound);
+        await axeChecks(desktopCtx, out, page, 'http', axeFound);
+        for (const { kind, v, n, ctx } of axeFound.values()) {
+          const msg = `${v.id} (${v.impact}): ${v.help} [${ctx.join(', ')}]\n        at ${n.target}  ${n.html}\n        ${n.summary.slice(0, 300)}`;
+          if (kind === 'violation') {
+            axeViolations++;
+            fail(out, page, 'axe', msg);
+          } else if (VERBOSE) {
+            note(out, page, `axe needs review: ${msg}`);
+          }
+        }
+        await keyboardChecks(desktopCtx, out, page);
+        await mobileCheck(mobileCtx, out, page);
+      } catch (e) {
+        fail(out, page, 'error', `check crashed: ${e.message.split('\n')[0]}`);
+      }
+      done++;
+      if (process.stdout.isTTY) process.stdout.write(`\rbrowser checks: ${done}/${tasks.length} pages`);
+    });
+    if (process.stdout.isTTY) process.stdout.write('\n');
+    for (const out of outputs) shots.push(...(await screenshots(desktopCtx, mobileCtx, out)));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  // ------------------------------------------------------------ report
+  let passed = 0;
+  let failed = 0;
+  const byCheck = {};
+  console.log('');
+  for (const out of outputs) {
+    console.log(`== ${out.label}: ${out.root} (${out.pages.length} pages, ${out.tabStops || 0} Tab stops) ==`);
+    const extra = [...failures.keys()].filter((k) => k.startsWith(`${out.label}\0`)).map((k) => k.split('\0')[1]).filter((p) => !out.pages.includes(p));
+    for (const page of [...out.pages, ...extra]) {
+      const k = `${out.label}\0${page}`;
+      const fs_ = failures.get(k) || [];
+      if (fs_.length === 0) {
+        passed++;
+        console.log(`  ok    ${page}`);
+      } else {
+        failed++;
+        console.log(`  FAIL  ${page}`);
+        const seen = new Set();
+        for (const f of fs_) {
+          const line = `        ${f.check.padEnd(8)} ${f.msg}`;
+          if (seen.has(line)) continue;
+          seen.add(line);
+          byCheck[f.check] = (byCheck[f.check] || 0) + 1;
+          console.log(line);
+        }
+      }
+      for (const n of notes.get(k) || []) console.log(`        note     ${n}`);
+    }
+    console.log('');
+  }
+  console.log('Screenshots:');
+  for (const s of shots) console.log(`  ${s}`);
+  console.log('');
+  const counts = Object.entries(byCheck).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
+  console.log(`${outputs.length} output(s), ${total} pages checked in ${((Date.now() - started) / 1000).toFixed(0)} s; failures by check: ${counts}; axe violations: ${axeViolations}; Nu errors: ${nuErrors}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(`check.mjs: ${e.stack || e}`);
+  process.exit(2);
+});

@@ -1,0 +1,9 @@
+//! wbl's integration tests: one binary, fixture trees in temp folders, the
+//! real `wbl` executable run against them.
+
+mod helper;
+
+mod adapt;
+mod bundle;
+mod content;
+mod overrides;
