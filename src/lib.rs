@@ -36,6 +36,9 @@ pub fn run(cli: Cli) -> u8 {
     let result = match command {
         Command::Adapt(args) => cmd::adapt::run(args, &mut reporter),
         Command::List(args) => cmd::list::run(args, &mut reporter),
+        Command::Check(args) => cmd::check::run(args, &mut reporter),
+        Command::Diff(args) => cmd::diff::run(args, &mut reporter),
+        Command::Publish(args) => cmd::publish::run(args, &mut reporter),
     };
     match result {
         Ok(code) => code,

@@ -81,3 +81,12 @@ pub fn package(adapted: &Adapted, mut files: Vec<OutputFile>, formats: Formats) 
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
+
+/// Every validation `adapt` runs, without rendering layouts or writing:
+/// adapt, then fill in and render every page (which checks variables,
+/// links and assets).
+pub fn check(toolkit: &Toolkit, district: Option<&Arc<District>>, diags: &mut Diagnostics) {
+    if let Some(adapted) = adapt::adapt(toolkit, district, diags) {
+        let _ = render::markdown::render_pages(&adapted, diags);
+    }
+}

@@ -61,6 +61,10 @@ impl Reporter {
         eprintln!("{line}");
     }
 
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
     /// A progress or result line, unless `--quiet`.
     pub fn status(&self, message: &str) {
         if !self.quiet && self.format == MessageFormat::Human {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use super::lock::Lock;
 use crate::content::load::{load_pages, parse_toml, read_text};
 use crate::content::{Page, SourceTree, is_valid_id};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
@@ -181,6 +182,8 @@ pub struct District {
     pub ops: Vec<SectionOp>,
     pub pages: BTreeMap<String, Page>,
     pub assets: BTreeMap<String, Arc<[u8]>>,
+    /// The district's `wbl.lock`, if it has one.
+    pub lock: Option<Lock>,
 }
 
 impl District {
@@ -203,6 +206,7 @@ impl District {
             ops: Vec::new(),
             pages: BTreeMap::new(),
             assets: BTreeMap::new(),
+            lock: None,
         }
     }
 }
@@ -349,6 +353,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
     }
 
     let (pages, _) = load_pages(&tree, "pages", diags);
+    let lock = Lock::load(dir, &tree.display(super::lock::FILE_NAME), diags)?;
     let assets = tree
         .under("assets")
         .map(|(path, bytes)| (path["assets/".len()..].to_string(), bytes.clone()))
@@ -381,6 +386,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         ops,
         pages,
         assets,
+        lock,
         manifest,
     }))
 }

@@ -3,6 +3,7 @@
 //! adapted toolkit every renderer works from.
 
 pub mod district;
+pub mod lock;
 pub mod sourcemap;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -37,6 +38,9 @@ pub struct Adapted {
     /// The heading ids each toolkit page has upstream, so a link to a
     /// section the district removed can be told from a broken one.
     pub upstream_ids: BTreeMap<String, BTreeSet<String>>,
+    /// The district's `wbl.lock` with new targets added, when it needs
+    /// writing (no lock yet, or a new override).
+    pub lock_update: Option<lock::Lock>,
 }
 
 #[derive(Debug, Clone)]
@@ -122,12 +126,24 @@ pub fn adapt(
     let mut ops_by_page: BTreeMap<&str, Vec<(usize, &SectionOp)>> = BTreeMap::new();
     for (i, op) in d.ops.iter().enumerate() {
         let page_id = op.page();
+        let baseline = d
+            .lock
+            .as_ref()
+            .and_then(|l| l.get(&op.target))
+            .map(|e| e.version.clone());
+        let in_version = |what: String| match &baseline {
+            Some(v) => format!(
+                "{what} in toolkit {} (the override was made against {v})",
+                toolkit.meta.version
+            ),
+            None => what,
+        };
         let Some(page) = toolkit.pages.get(page_id) else {
             let addresses = toolkit.addresses();
-            let mut diag = Diagnostic::error(format!(
+            let mut diag = Diagnostic::error(in_version(format!(
                 "target `{}` does not exist: there is no page `{page_id}`",
                 op.target
-            ))
+            )))
             .at(&d.manifest, op.target_span.clone());
             if let Some(help) = did_you_mean(&op.target, addresses.iter().map(String::as_str)) {
                 diag = diag.with_help(help);
@@ -145,10 +161,10 @@ pub fn adapt(
                         .iter()
                         .map(|h| format!("{}#{}", page.id, h.id))
                         .collect();
-                    let mut diag = Diagnostic::error(format!(
+                    let mut diag = Diagnostic::error(in_version(format!(
                         "target `{}` does not exist: page `{page_id}` has no section `{section}`",
                         op.target
-                    ))
+                    )))
                     .at(&d.manifest, op.target_span.clone());
                     diag = diag.with_help(
                         did_you_mean(&op.target, addresses.iter().map(String::as_str))
@@ -259,6 +275,23 @@ pub fn adapt(
         assets.insert(name.clone(), bytes.clone());
     }
 
+    let lock_update = district.and_then(|dist| {
+        check_upstream_changes(toolkit, dist, &applied, diags);
+        let by_target: BTreeMap<String, String> = applied
+            .iter()
+            .map(|a| (a.target.clone(), a.upstream.clone()))
+            .collect();
+        lock::updated(
+            dist.lock.as_ref(),
+            &toolkit.meta.id,
+            &toolkit.meta.version.to_string(),
+            &by_target,
+        )
+    });
+    if let Some(dist) = district {
+        check_brand_contrast(dist, diags);
+    }
+
     if diags.count(crate::diag::Severity::Error) > errors_before {
         return None;
     }
@@ -271,6 +304,7 @@ pub fn adapt(
         hidden,
         assets,
         applied,
+        lock_update,
         upstream_ids: toolkit
             .pages
             .values()
@@ -422,6 +456,29 @@ fn apply_ops(
         }
     }
     push_pinned(&mut out, page, at..body.len());
+
+    // A section the overrides emptied (say, every subsection removed) would
+    // print as a bare heading.
+    let (after, _) = sections::scan(&out.text, &HashSet::new());
+    for h in after.iter().filter(|h| !h.nested) {
+        let emptied = out.text[h.heading_end..h.end].trim().is_empty()
+            && page
+                .heading(&h.id)
+                .is_some_and(|orig| !body[orig.heading_end..orig.end].trim().is_empty());
+        if emptied {
+            let mut diag = Diagnostic::warning(format!(
+                "section `{}#{}` is empty after the district's overrides",
+                page.id, h.id
+            ));
+            if let Some((file, offset)) = out.locate(h.start) {
+                diag = diag.at(file, offset..offset + 2);
+            }
+            diags.push(diag.with_help(format!(
+                "remove the whole section (`target = \"{}#{}\"`, `action = \"remove\"`) or give it text",
+                page.id, h.id
+            )));
+        }
+    }
     Some(out)
 }
 
@@ -614,4 +671,59 @@ fn build_context(
             "license": meta.license,
         },
     })
+}
+
+/// Warns for each override whose toolkit text changed since the baseline
+/// recorded in `wbl.lock`.
+fn check_upstream_changes(
+    toolkit: &Toolkit,
+    d: &District,
+    applied: &[AppliedOverride],
+    diags: &mut Diagnostics,
+) {
+    let mut seen = BTreeSet::new();
+    for a in applied {
+        if !seen.insert(a.target.as_str()) {
+            continue;
+        }
+        let lock::Status::Changed { baseline } = lock::status(d.lock.as_ref(), &a.target, &a.upstream) else {
+            continue;
+        };
+        let mut diag = Diagnostic::warning(format!(
+            "the toolkit's text under `{}` changed since the district's override was made (toolkit {} → {})",
+            a.target, baseline.version, toolkit.meta.version
+        ));
+        diag = match d.ops.iter().find(|op| op.target == a.target) {
+            Some(op) => diag.at(&d.manifest, op.target_span.clone()),
+            None => match d.pages.get(&a.target) {
+                Some(page) => diag.at(&page.file, 0..3),
+                None => diag.in_file(d.manifest.path.clone()),
+            },
+        };
+        let dir = crate::fs::display(&d.dir);
+        diags.push(diag.with_help(format!(
+            "review the change with `wbl diff --district {dir}`, then `wbl diff --district {dir} --accept {}`",
+            a.target
+        )));
+    }
+}
+
+/// White text on the brand colour must reach WCAG AA (4.5:1); wbl uses
+/// dark text when it does not, and says so.
+fn check_brand_contrast(d: &District, diags: &mut Diagnostics) {
+    use crate::render::color::{AA, WHITE, contrast, darken_for};
+    let Some((color, span)) = &d.color else { return };
+    let ratio = contrast(WHITE, *color);
+    if ratio >= AA {
+        return;
+    }
+    let darker = darken_for(*color, WHITE);
+    diags.push(
+        Diagnostic::warning(format!(
+            "white text on the brand colour {} has a contrast of {ratio:.1}:1, below the 4.5:1 WCAG AA needs; wbl uses dark text on it instead",
+            color.hex()
+        ))
+        .at(&d.manifest, span.clone())
+        .with_help(format!("for white text, use a darker shade such as \"{}\" ({:.1}:1)", darker.hex(), contrast(WHITE, darker))),
+    );
 }

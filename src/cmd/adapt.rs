@@ -25,11 +25,12 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         Some(dir) => pipeline::load_district(dir, &mut diags)?,
         None => None,
     };
-    let files = match (&toolkit, args.district.is_some(), &district) {
+    let (files, lock_update) = match (&toolkit, args.district.is_some(), &district) {
         (Some(toolkit), false, _) | (Some(toolkit), true, Some(_)) => {
-            pipeline::build(toolkit, district.as_ref(), args.format, &mut diags)?.files
+            let build = pipeline::build(toolkit, district.as_ref(), args.format, &mut diags)?;
+            (build.files, build.adapted.and_then(|a| a.lock_update))
         }
-        _ => None,
+        _ => (None, None),
     };
     reporter.diagnostics(&diags);
     let denied = args.deny_warnings && diags.count(Severity::Warning) > 0;
@@ -56,6 +57,13 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
             })?
         }
         None => output::write_dir(&args.out, &files)?,
+    }
+    // Record the toolkit text new overrides were made against, once the
+    // output is safely written.
+    if let (Some(lock), Some(dir)) = (lock_update, &args.district) {
+        let path = dir.join(crate::adapt::lock::FILE_NAME);
+        fs::write(&path, lock.to_toml().as_bytes())?;
+        reporter.verbose(&format!("updated {}", fs::display(&path)));
     }
     let pages = files
         .iter()

@@ -2,4 +2,7 @@
 //! the pipeline and report.
 
 pub mod adapt;
+pub mod check;
+pub mod diff;
 pub mod list;
+pub mod publish;

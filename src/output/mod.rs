@@ -27,52 +27,92 @@ pub fn write_dir(out: &Path, files: &[OutputFile]) -> Result<()> {
 /// the place of `out` (used to print the PDF, so a failed print also
 /// leaves `out` untouched).
 pub fn write_dir_then(out: &Path, files: &[OutputFile], finish: &dyn Fn(&Path) -> Result<()>) -> Result<()> {
-    check_replaceable(out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".to_string());
-    fs::create_dir_all(&parent)?;
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.wbl-new-"))
-        .tempdir_in(&parent)
-        .with_context(|| format!("could not create a folder in `{}`", fs::display(&parent)))?;
+    let staging = Staging::new(out)?;
     for file in files {
-        if !is_safe_relative(&file.path) {
-            bail!("refusing to write `{}`: not a plain relative path", file.path);
-        }
-        fs::write(&fs::join_rel(staging.path(), &file.path), &file.bytes)?;
+        staging.write(&file.path, &file.bytes)?;
     }
-    fs::write(&staging.path().join(MARKER), MARKER_TEXT.as_bytes())?;
     finish(staging.path())?;
+    staging.commit()
+}
 
-    if out.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(&format!(".{name}.wbl-old-"))
+/// A new output folder being filled beside `out`; [`Staging::commit`] puts
+/// it in `out`'s place, dropping it removes it.
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: tempfile::TempDir,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        check_replaceable(out)?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".to_string());
+        fs::create_dir_all(&parent)?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.wbl-new-"))
             .tempdir_in(&parent)
             .with_context(|| format!("could not create a folder in `{}`", fs::display(&parent)))?;
-        let old_out = old.path().join(&name);
-        fs::rename(out, &old_out)?;
-        let staged = staging.keep();
-        if let Err(e) = fs::rename(&staged, out) {
-            // Put the previous output back before reporting.
-            let _ = std::fs::rename(&old_out, out);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
-        drop(old);
-    } else {
-        let staged = staging.keep();
-        if let Err(e) = fs::rename(&staged, out) {
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
-        }
+        Ok(Staging {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            dir,
+        })
     }
-    Ok(())
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes one file, by its `/`-separated path inside the folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if !is_safe_relative(rel) {
+            bail!("refusing to write `{rel}`: not a plain relative path");
+        }
+        fs::write(&fs::join_rel(self.dir.path(), rel), bytes)
+    }
+
+    /// Moves the folder into `out`'s place. The previous `out` is removed
+    /// only once the new one is in place; if the move fails it is restored.
+    pub fn commit(self) -> Result<()> {
+        let Staging {
+            out,
+            parent,
+            name,
+            dir,
+        } = self;
+        fs::write(&dir.path().join(MARKER), MARKER_TEXT.as_bytes())?;
+        if out.exists() {
+            let old = tempfile::Builder::new()
+                .prefix(&format!(".{name}.wbl-old-"))
+                .tempdir_in(&parent)
+                .with_context(|| format!("could not create a folder in `{}`", fs::display(&parent)))?;
+            let old_out = old.path().join(&name);
+            fs::rename(&out, &old_out)?;
+            let staged = dir.keep();
+            if let Err(e) = fs::rename(&staged, &out) {
+                let _ = std::fs::rename(&old_out, &out);
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(e);
+            }
+            drop(old);
+        } else {
+            let staged = dir.keep();
+            if let Err(e) = fs::rename(&staged, &out) {
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `out` may be replaced if it does not exist, is empty, or was written by

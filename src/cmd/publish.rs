@@ -1,0 +1,325 @@
+//! `wbl publish`: the release build. The toolkit is loaded once; every
+//! district is adapted, rendered and zipped in parallel; the bundles,
+//! `SHA256SUMS` and `release.json` replace the release folder at the end.
+//! A broken district is reported and skipped; the others still ship.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::cli::{MessageFormat, PublishArgs, Shard};
+use crate::content::Toolkit;
+use crate::diag::{Diagnostics, Severity};
+use crate::output::bundle::{self, sha256_hex};
+use crate::output::{self, Staging};
+use crate::render::Formats;
+use crate::report::Reporter;
+use crate::{EXIT_ERROR, fs, pipeline};
+
+/// Only the bundle: it renders every output in memory.
+const BUNDLE_ONLY: Formats = Formats {
+    site: false,
+    print: false,
+    handouts: false,
+    zip: true,
+};
+
+/// What building one bundle gave.
+struct Outcome {
+    /// The district folder's name, or `None` for the generic toolkit.
+    folder: Option<String>,
+    district: Option<(String, String)>,
+    bundle: Option<(String, u64, String)>,
+    diags: Diagnostics,
+    failure: Option<String>,
+}
+
+pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
+    reporter.format = args.message_format;
+    if !args.districts.is_dir() {
+        bail!("`{}` is not a folder of districts", fs::display(&args.districts));
+    }
+    output::check_replaceable(&args.out)?;
+    let shard = args.shard.unwrap_or(Shard { index: 1, count: 1 });
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+
+    let mut diags = Diagnostics::new();
+    let Some(toolkit) = pipeline::load_toolkit(args.toolkit.toolkit.as_deref(), &mut diags)? else {
+        reporter.diagnostics(&diags);
+        reporter.summary("publish");
+        return Ok(EXIT_ERROR);
+    };
+    reporter.diagnostics(&diags);
+
+    let folders = district_folders(&args.districts)?;
+    let mut work: Vec<Option<PathBuf>> = Vec::new();
+    if shard.index == 1 {
+        work.push(None);
+    }
+    work.extend(
+        folders
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| shard.contains(*i))
+            .map(|(_, p)| Some(p)),
+    );
+
+    let staging = Staging::new(&args.out)?;
+    let time = bundle::build_time()?;
+    let progress = Progress::new(work.len(), reporter, args.message_format);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .context("could not start worker threads")?;
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        work.par_iter()
+            .map(|dir| {
+                let outcome = build_one(&toolkit, dir.as_deref(), &staging, time, args.deny_warnings);
+                progress.tick(&outcome);
+                outcome
+            })
+            .collect()
+    });
+    progress.finish();
+
+    let mut all = Diagnostics::new();
+    for o in &outcomes {
+        for d in o.diags.items() {
+            all.push(d.clone());
+        }
+    }
+    reporter.diagnostics(&all);
+
+    // Checksums and the release manifest, sorted by file name.
+    let mut built: Vec<&Outcome> = outcomes.iter().filter(|o| o.bundle.is_some()).collect();
+    built.sort_by(|a, b| {
+        a.bundle
+            .as_ref()
+            .map(|x| &x.0)
+            .cmp(&b.bundle.as_ref().map(|x| &x.0))
+    });
+    let mut sums = String::new();
+    for o in &built {
+        let (file, _, sha) = o.bundle.as_ref().expect("built");
+        sums.push_str(&format!("{sha}  {file}\n"));
+    }
+    staging.write("SHA256SUMS", sums.as_bytes())?;
+    staging.write(
+        "release.json",
+        release_json(&toolkit, shard, time, &outcomes).as_bytes(),
+    )?;
+    staging.commit()?;
+
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
+    reporter.summary("publish");
+    reporter.status(&format!(
+        "published {} bundle{} to {} ({} districts{}, shard {}/{})",
+        built.len(),
+        if built.len() == 1 { "" } else { "s" },
+        fs::display(&args.out),
+        built.iter().filter(|o| o.folder.is_some()).count(),
+        if built.iter().any(|o| o.folder.is_none()) {
+            " and the generic toolkit"
+        } else {
+            ""
+        },
+        shard.index,
+        shard.count
+    ));
+    if failed.is_empty() {
+        return Ok(0);
+    }
+    let mut message = format!(
+        "{} district{} failed:",
+        failed.len(),
+        if failed.len() == 1 { "" } else { "s" }
+    );
+    for o in &failed {
+        message.push_str(&format!(
+            "\n  {}: {}",
+            o.folder.as_deref().unwrap_or("generic toolkit"),
+            o.failure.as_deref().unwrap_or_default()
+        ));
+    }
+    eprintln!("{message}");
+    Ok(EXIT_ERROR)
+}
+
+/// Subfolders of `root` holding a district.toml, in name order (the order
+/// shards are cut in).
+fn district_folders(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(root).with_context(|| format!("could not list `{}`", fs::display(root)))? {
+        let path = entry
+            .with_context(|| format!("could not list `{}`", fs::display(root)))?
+            .path();
+        if path.join("district.toml").is_file() {
+            dirs.push(path);
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// A built bundle: the district's id and name, and the zip's file name,
+/// size and SHA-256.
+type Built = (Option<(String, String)>, (String, u64, String));
+
+fn build_one(
+    toolkit: &Toolkit,
+    dir: Option<&Path>,
+    staging: &Staging,
+    time: i64,
+    deny_warnings: bool,
+) -> Outcome {
+    let mut diags = Diagnostics::new();
+    let folder = dir.map(|d| {
+        d.file_name()
+            .map_or_else(|| fs::display(d), |n| n.to_string_lossy().into_owned())
+    });
+    let result = (|| -> Result<Option<Built>> {
+        let district = match dir {
+            Some(dir) => match pipeline::load_district(dir, &mut diags)? {
+                Some(d) => Some(d),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        let Some(adapted) = crate::adapt::adapt(toolkit, district.as_ref(), &mut diags) else {
+            return Ok(None);
+        };
+        let Some(files) = crate::render::render(&adapted, BUNDLE_ONLY, &mut diags)? else {
+            return Ok(None);
+        };
+        if diags.has_errors() || (deny_warnings && diags.count(Severity::Warning) > 0) {
+            return Ok(None);
+        }
+        let zip = bundle::zip(&adapted, &files, time)?;
+        drop(files);
+        staging.write(&zip.path, &zip.bytes)?;
+        let info = district.as_ref().map(|d| (d.id.clone(), d.name.clone()));
+        Ok(Some((
+            info,
+            (zip.path.clone(), zip.bytes.len() as u64, sha256_hex(&zip.bytes)),
+        )))
+    })();
+    let (district, bundle, failure) = match result {
+        Ok(Some((district, bundle))) => (district, Some(bundle), None),
+        Ok(None) => {
+            let first = diags
+                .items()
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .or_else(|| diags.items().first())
+                .map(|d| match (&d.file, d.line) {
+                    (Some(f), Some(l)) => format!("{} ({f}:{l})", d.message),
+                    (Some(f), None) => format!("{} ({f})", d.message),
+                    _ => d.message.clone(),
+                })
+                .unwrap_or_else(|| "failed".to_string());
+            (None, None, Some(first))
+        }
+        Err(e) => (None, None, Some(format!("{e:#}"))),
+    };
+    Outcome {
+        folder,
+        district,
+        bundle,
+        diags,
+        failure,
+    }
+}
+
+fn release_json(toolkit: &Toolkit, shard: Shard, time: i64, outcomes: &[Outcome]) -> String {
+    let bundle_json = |o: &Outcome| {
+        o.bundle
+            .as_ref()
+            .map(|(file, size, sha)| json!({ "file": file, "size": size, "sha256": sha }))
+    };
+    let warnings = |o: &Outcome| {
+        o.diags
+            .items()
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| d.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut districts: Vec<&Outcome> = outcomes.iter().filter(|o| o.folder.is_some()).collect();
+    districts.sort_by(|a, b| a.folder.cmp(&b.folder));
+    let value = json!({
+        "toolkit": { "id": toolkit.meta.id, "title": toolkit.meta.title, "version": toolkit.meta.version.to_string() },
+        "wbl_version": env!("CARGO_PKG_VERSION"),
+        "built": bundle::iso8601(time),
+        "shard": format!("{}/{}", shard.index, shard.count),
+        "generic": outcomes.iter().find(|o| o.folder.is_none()).map(|o| json!({
+            "bundle": bundle_json(o),
+            "warnings": warnings(o),
+            "error": o.failure,
+        })),
+        "districts": districts.iter().map(|o| json!({
+            "folder": o.folder,
+            "id": o.district.as_ref().map(|d| &d.0),
+            "name": o.district.as_ref().map(|d| &d.1),
+            "bundle": bundle_json(o),
+            "warnings": warnings(o),
+            "error": o.failure,
+        })).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&value).expect("JSON values always serialise");
+    s.push('\n');
+    s
+}
+
+/// A progress bar on a terminal; plain lines otherwise (CI logs).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: bool,
+    done: AtomicUsize,
+    total: usize,
+}
+
+impl Progress {
+    fn new(total: usize, reporter: &Reporter, format: MessageFormat) -> Arc<Self> {
+        let human = format == MessageFormat::Human && !reporter.is_quiet();
+        let bar = (human && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} bundles  {msg}")
+                    .expect("a valid progress template"),
+            );
+            bar
+        });
+        Arc::new(Progress {
+            plain: human && bar.is_none(),
+            bar,
+            done: AtomicUsize::new(0),
+            total,
+        })
+    }
+
+    fn tick(&self, o: &Outcome) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        let name = o.folder.as_deref().unwrap_or("generic toolkit");
+        let state = if o.failure.is_some() { "FAILED" } else { "ok" };
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{name} {state}"));
+            bar.inc(1);
+        } else if self.plain {
+            eprintln!("[{n}/{}] {name} {state}", self.total);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
