@@ -144,6 +144,10 @@ pub fn updated(
     version: &str,
     applied: &BTreeMap<String, String>,
 ) -> Option<Lock> {
+    if lock.is_none() && applied.is_empty() {
+        // No overrides, nothing to record: no lock file to commit either.
+        return None;
+    }
     let mut next = lock.cloned().unwrap_or_else(|| Lock::new(toolkit_id));
     for (target, upstream) in applied {
         if next.get(target).is_none() {

@@ -443,7 +443,15 @@ fn apply_ops(
 
     // Ids already in the page, which headings brought by the district must
     // not reuse when slugged.
-    let mut taken: HashSet<String> = page.headings.iter().map(|h| h.id.clone()).collect();
+    // Headings the edits delete free their ids, so a replacement that
+    // brings back `## Overview` gets `overview` again.
+    let deleted: Vec<&Range<usize>> = edits.iter().map(|e| &e.range).filter(|r| !r.is_empty()).collect();
+    let mut taken: HashSet<String> = page
+        .headings
+        .iter()
+        .filter(|h| !deleted.iter().any(|r| r.start <= h.start && h.start < r.end))
+        .map(|h| h.id.clone())
+        .collect();
     let mut out = Composed::new();
     let mut at = 0;
     for edit in &edits {

@@ -81,9 +81,19 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         }
     };
 
-    let pages = load_pages(tree, "pages", diags);
-    let (pages, pages_ok) = pages;
+    let (pages, pages_ok) = load_pages(tree, "pages", diags);
     ok &= pages_ok;
+    // Pages whose file has errors are already reported; do not report them
+    // again as missing from the parts.
+    let broken: HashSet<&str> = tree
+        .under("pages")
+        .filter_map(|(path, _)| path.strip_prefix("pages/")?.strip_suffix(".md"))
+        .filter(|stem| {
+            !pages
+                .values()
+                .any(|p| p.file.path.ends_with(&format!("/{stem}.md")))
+        })
+        .collect();
 
     // Parts: every listed page exists, is listed once; part ids unique.
     let mut listed: HashSet<&str> = HashSet::new();
@@ -102,7 +112,9 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         }
         for page in &part.pages {
             let id = page.get_ref().as_str();
-            if !pages.contains_key(id) {
+            if !pages.contains_key(id) && broken.contains(id) {
+                continue;
+            } else if !pages.contains_key(id) {
                 let mut d = Diagnostic::error(format!(
                     "part `{}` lists page `{id}`, which does not exist",
                     part.id.get_ref()
@@ -293,7 +305,8 @@ pub fn parse_toml<T: DeserializeOwned>(
     diags: &mut Diagnostics,
 ) -> Option<T> {
     let text = &file.text[range.clone()];
-    if text.trim().is_empty() && range.start == 0 {
+    let blank = text.trim().is_empty() || toml::from_str::<toml::Table>(text).is_ok_and(|t| t.is_empty());
+    if blank && range.start == 0 {
         diags.push(
             Diagnostic::error(format!("`{}` is empty", file.path))
                 .in_file(file.path.clone())

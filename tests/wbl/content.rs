@@ -71,3 +71,15 @@ fn embedded_toolkit_is_substantial() {
     assert!(words >= 15_000, "{words} words");
     assert!(kinds.len() >= 5, "{kinds:?}");
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

@@ -5,5 +5,10 @@ mod helper;
 
 mod adapt;
 mod bundle;
+mod check;
 mod content;
+mod init;
+mod lock;
 mod overrides;
+mod publish;
+mod serve;
