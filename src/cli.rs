@@ -14,7 +14,7 @@ use crate::render::Formats;
     long_about = "wbl turns the Micro-internship Toolkit (guides, templates and forms for \
 running 90-minute online micro-internships) into your district's own accessible website, \
 printable handbook and handouts, and a zip bundle for teachers.",
-    after_help = "The usual flow:\n  wbl adapt --out out                      the generic toolkit\n  wbl adapt --district my-district --out out   your district's version\n  wbl list                                 every page and section address, for overrides"
+    after_help = GUIDE
 )]
 pub struct Cli {
     /// Say more about what wbl is doing
@@ -56,6 +56,27 @@ pub enum Command {
         after_help = "Examples:\n  wbl list\n  wbl list --district examples/desert-valley-usd\n  wbl list --toolkit my-toolkit"
     )]
     List(ListArgs),
+    /// Start a district folder, or write the toolkit out to edit it
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  wbl init district lake-county --name \"Lake County Schools\"\n  wbl init district districts/pine-ridge --name \"Pine Ridge SD\" --id pine-ridge-sd\n  wbl init toolkit my-toolkit"
+    )]
+    Init(InitCommand),
+    /// Preview the site in your browser; it rebuilds and reloads on every save
+    #[command(
+        after_help = "Examples:\n  wbl serve --district lake-county --open\n  wbl serve --toolkit my-toolkit --district lake-county\n  wbl serve --port 8080"
+    )]
+    Serve(ServeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  wbl completions bash > ~/.local/share/bash-completion/completions/wbl\n  wbl completions zsh > ~/.zfunc/_wbl\n  wbl completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), for `man`
+    #[command(
+        after_help = "Examples:\n  wbl man > wbl.1 && man ./wbl.1\n  wbl man > /usr/local/share/man/man1/wbl.1"
+    )]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -210,4 +231,86 @@ impl Shard {
     pub fn contains(&self, i: usize) -> bool {
         i % self.count == self.index - 1
     }
+}
+
+/// The usual flow, shown by `wbl` alone and at the end of `wbl --help`.
+pub const GUIDE: &str = "Getting started:
+  1. wbl init district my-district --name \"Lake County Schools\"
+                                        make your district folder
+  2. edit my-district/district.toml     your name, logo, contacts and changes
+  3. wbl serve --district my-district   preview in your browser; reloads on save
+  4. wbl check --district my-district   find mistakes before you publish
+  5. wbl adapt --district my-district --out out
+                                        the site, handbook, handouts and zip
+
+`wbl list` prints every page and section you can change.
+`wbl COMMAND --help` explains a command, with examples.";
+
+#[derive(Debug, Subcommand)]
+pub enum InitCommand {
+    /// Write a new district folder: a commented district.toml, pages/, sections/, assets/ and a README
+    #[command(
+        after_help = "Examples:\n  wbl init district lake-county --name \"Lake County Schools\"\n  wbl init district districts/pine-ridge --name \"Pine Ridge SD\" --id pine-ridge-sd\n  wbl init district my-district --toolkit my-toolkit"
+    )]
+    District(InitDistrictArgs),
+    /// Write the built-in toolkit's source (toolkit.toml, pages, assets) to edit it
+    #[command(
+        after_help = "Examples:\n  wbl init toolkit my-toolkit\n  wbl adapt --toolkit my-toolkit --out out\n  wbl serve --toolkit my-toolkit"
+    )]
+    Toolkit(InitToolkitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitDistrictArgs {
+    /// Folder to create; wbl refuses if it already holds a district.toml
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// The district's full name (default: made from the folder name)
+    #[arg(long, value_name = "NAME", value_parser = crate::cmd::init::parse_name)]
+    pub name: Option<String>,
+
+    /// The id used in file names (default: made from the name)
+    #[arg(long, value_name = "ID", value_parser = crate::cmd::init::parse_district_id)]
+    pub id: Option<String>,
+
+    /// Toolkit whose sections the commented examples point at
+    #[command(flatten)]
+    pub toolkit: ToolkitArg,
+}
+
+#[derive(Debug, Args)]
+pub struct InitToolkitArgs {
+    /// Folder to write the toolkit to; existing files are never overwritten
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub toolkit: ToolkitArg,
+
+    /// District folder to preview (default: the generic toolkit)
+    #[arg(long, value_name = "DIR")]
+    pub district: Option<PathBuf>,
+
+    /// Port to listen on; 0 picks a free one (default: the first free of 3000–3009)
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+
+    /// Address to listen on; anything but 127.0.0.1 or ::1 lets other computers read the preview
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Open the site in your web browser
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }

@@ -28,14 +28,20 @@ pub const EXIT_USAGE: u8 = 2;
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> u8 {
     let Some(command) = cli.command else {
-        use clap::CommandFactory;
-        let _ = Cli::command().print_help();
+        println!(
+            "wbl adapts the Micro-internship Toolkit for your district.\n\n{}",
+            cli::GUIDE
+        );
         return EXIT_USAGE;
     };
     let mut reporter = Reporter::new(cli.quiet, cli.verbose);
     let result = match command {
         Command::Adapt(args) => cmd::adapt::run(args, &mut reporter),
         Command::List(args) => cmd::list::run(args, &mut reporter),
+        Command::Init(command) => cmd::init::run(command, &mut reporter),
+        Command::Serve(args) => cmd::serve::run(args, cli.quiet, cli.verbose),
+        Command::Completions(args) => cmd::completions::completions(args),
+        Command::Man => cmd::completions::man(),
         Command::Check(args) => cmd::check::run(args, &mut reporter),
         Command::Diff(args) => cmd::diff::run(args, &mut reporter),
         Command::Publish(args) => cmd::publish::run(args, &mut reporter),

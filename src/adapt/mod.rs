@@ -341,12 +341,12 @@ fn push_pinned(out: &mut Composed, page: &Page, range: Range<usize>) {
     let mut at = range.start;
     for h in &page.headings {
         let Some(pin) = &h.pin else { continue };
-        if pin.start < range.start || pin.end > range.end {
+        if pin.range.start < range.start || pin.range.end > range.end {
             continue;
         }
-        out.push_from(&page.file, page.body_start + at, &body[at..pin.start]);
-        out.push_generated(&format!(" {{#{}}}", h.id));
-        at = pin.end;
+        out.push_from(&page.file, page.body_start + at, &body[at..pin.range.start]);
+        out.push_generated(&pin.text);
+        at = pin.range.end;
     }
     out.push_from(&page.file, page.body_start + at, &body[at..range.end]);
 }
@@ -498,9 +498,9 @@ fn push_district_text(out: &mut Composed, content: &district::OverrideText, take
     for h in &headings {
         taken.insert(h.id.clone());
         let Some(pin) = &h.pin else { continue };
-        out.push_from(&content.file, content.offset + at, &text[at..pin.start]);
-        out.push_generated(&format!(" {{#{}}}", h.id));
-        at = pin.end;
+        out.push_from(&content.file, content.offset + at, &text[at..pin.range.start]);
+        out.push_generated(&pin.text);
+        at = pin.range.end;
     }
     out.push_from(&content.file, content.offset + at, &text[at..]);
 }

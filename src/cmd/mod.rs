@@ -3,6 +3,9 @@
 
 pub mod adapt;
 pub mod check;
+pub mod completions;
 pub mod diff;
+pub mod init;
 pub mod list;
 pub mod publish;
+pub mod serve;

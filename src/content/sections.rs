@@ -35,9 +35,15 @@ pub struct Heading {
     /// Inside a list or block quote: the heading has an id for links but
     /// does not delimit a section.
     pub nested: bool,
-    /// The edit that makes a slugged id explicit in the text: replace this
-    /// range with ` {#id}`.
-    pub pin: Option<Range<usize>>,
+    /// The edit that makes a slugged id explicit in the text.
+    pub pin: Option<Pin>,
+}
+
+/// Replace `range` with `text` to write a heading's id into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pin {
+    pub range: Range<usize>,
+    pub text: String,
 }
 
 impl Heading {
@@ -113,7 +119,11 @@ pub fn scan(body: &str, taken: &HashSet<String>) -> (Vec<Heading>, Vec<Duplicate
             } else {
                 body[..raw.range.start].rfind('\n').map_or(0, |i| i + 1)
             };
-            let heading_end = line_end_after(body, raw.range.end.saturating_sub(1).max(raw.range.start));
+            let heading_end = if body[..raw.range.end].ends_with('\n') {
+                raw.range.end
+            } else {
+                line_end_after(body, raw.range.end)
+            };
             let (id, explicit, pin) = match raw.explicit {
                 Some(id) => (id, true, None),
                 None => {
@@ -125,7 +135,8 @@ pub fn scan(body: &str, taken: &HashSet<String>) -> (Vec<Heading>, Vec<Duplicate
                         n += 1;
                     }
                     used.insert(id.clone());
-                    (id, false, Some(pin_range(body, raw.range.start, heading_end)))
+                    let pin = pin(body, raw.range.start, heading_end, raw.level, &id);
+                    (id, false, Some(pin))
                 }
             };
             Heading {
@@ -160,35 +171,38 @@ fn line_end_after(text: &str, at: usize) -> usize {
     text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
 }
 
-/// Where ` {#id}` goes in a heading without one: at the end of its text
-/// line, replacing trailing blanks and an ATX closing sequence (`## A ##`).
-fn pin_range(body: &str, start: usize, heading_end: usize) -> Range<usize> {
+/// The edit that writes `{#id}` into a heading without one. An ATX
+/// heading gets ` {#id}` at the end of its line (replacing trailing blanks
+/// and a closing sequence, `## A ##`). A setext heading is rewritten as an
+/// ATX one: appending to its last text line could turn that line into
+/// something else (`*` becomes a list item once followed by text).
+fn pin(body: &str, start: usize, heading_end: usize, level: u8, id: &str) -> Pin {
     let lines = &body[start..heading_end];
-    let is_atx = lines.trim_start().starts_with('#');
-    let line = if is_atx {
-        let end = lines.find('\n').map_or(lines.len(), |i| i);
-        start..start + end
-    } else {
-        // Setext: the text ends on the line before the underline.
-        let without_underline = lines.trim_end_matches('\n');
-        let end = without_underline.rfind('\n').unwrap_or(without_underline.len());
-        start..start + end
-    };
-    let text = &body[line.clone()];
-    let mut keep = text.trim_end();
-    if is_atx {
-        let stripped = keep.trim_end_matches('#');
-        // A closing sequence needs a space before it, and is not the
-        // opening sequence itself.
-        if stripped.len() < keep.len()
-            && stripped.ends_with([' ', '\t'])
-            && !stripped.trim_start().is_empty()
-            && !stripped.trim_start().trim_start_matches('#').trim().is_empty()
-        {
-            keep = stripped.trim_end();
-        }
+    if !lines.trim_start().starts_with('#') {
+        let content: Vec<&str> = lines.trim_end_matches('\n').lines().collect();
+        let text_lines = &content[..content.len().saturating_sub(1)];
+        let joined = text_lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+        let newline = if lines.ends_with('\n') { "\n" } else { "" };
+        return Pin {
+            range: start..heading_end,
+            text: format!("{} {joined} {{#{id}}}{newline}", "#".repeat(usize::from(level))),
+        };
     }
-    line.start + keep.len()..line.end
+    let line_end = start + lines.find('\n').unwrap_or(lines.len());
+    let mut keep = body[start..line_end].trim_end();
+    let stripped = keep.trim_end_matches('#');
+    // A closing sequence needs a space before it, and is not the opening
+    // sequence itself.
+    if stripped.len() < keep.len()
+        && stripped.ends_with([' ', '\t'])
+        && !stripped.trim_start().trim_start_matches('#').trim().is_empty()
+    {
+        keep = stripped.trim_end();
+    }
+    Pin {
+        range: start + keep.len()..line_end,
+        text: format!(" {{#{id}}}"),
+    }
 }
 
 /// The slug of a heading's text: lower case, letters and digits of any
@@ -223,11 +237,9 @@ pub fn pin_ids(body: &str, headings: &[Heading]) -> String {
     let mut at = 0;
     for h in headings {
         if let Some(pin) = &h.pin {
-            out.push_str(&body[at..pin.start]);
-            out.push_str(" {#");
-            out.push_str(&h.id);
-            out.push('}');
-            at = pin.end;
+            out.push_str(&body[at..pin.range.start]);
+            out.push_str(&pin.text);
+            at = pin.range.end;
         }
     }
     out.push_str(&body[at..]);
@@ -305,10 +317,26 @@ mod tests {
         let (h, _) = scan(body, &HashSet::new());
         assert_eq!(
             pin_ids(body, &h),
-            "Title here {#title-here}\n==========\n\n## Closed {#closed}\n\n## C# {#c}\n"
+            "# Title here {#title-here}\n\n## Closed {#closed}\n\n## C# {#c}\n"
         );
         let (again, _) = scan(&pin_ids(body, &h), &HashSet::new());
         assert!(again.iter().all(|h| h.explicit));
+    }
+
+    #[test]
+    fn pinning_keeps_every_heading_a_heading() {
+        // Found by the property tests: a setext heading whose last line is
+        // `*` became a list item, and a heading at the very end of the
+        // text ending in a multi-byte character broke the scan.
+        for body in ["{{ x }}\n*\n-\n", "# é", "Two\nlines\n---"] {
+            let (h, _) = scan(body, &HashSet::new());
+            let (again, _) = scan(&pin_ids(body, &h), &HashSet::new());
+            assert_eq!(again.len(), h.len(), "{body:?}");
+            assert!(
+                again.iter().zip(&h).all(|(a, b)| a.explicit && a.id == b.id),
+                "{body:?}"
+            );
+        }
     }
 
     #[test]

@@ -36,6 +36,15 @@ impl SourceTree {
         }
     }
 
+    /// A tree from files held in memory (tests, fuzzing).
+    pub fn from_memory(root_display: &str, files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Self {
+        SourceTree {
+            root_display: root_display.to_string(),
+            root: None,
+            files: files.into_iter().map(|(k, v)| (k, Arc::from(v))).collect(),
+        }
+    }
+
     /// Reads the named top-level files and every file under the named
     /// folders of `root`. A file that is a link leading outside `root` is
     /// refused: a district folder must be self-contained.

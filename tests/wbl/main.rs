@@ -7,6 +7,7 @@ mod adapt;
 mod bundle;
 mod check;
 mod content;
+mod fuzz;
 mod init;
 mod lock;
 mod overrides;
