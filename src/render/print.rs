@@ -144,17 +144,23 @@ fn css_string(s: &str) -> String {
 }
 
 /// `@page` rules: US Letter, margins, and running headers and footers
-/// (Chromium prints `@page` margin boxes).
-fn running_css(left: &str, right: &str) -> String {
-    format!(
+/// (Chromium prints `@page` margin boxes). A handbook's cover sheet goes
+/// without them; a handout's first sheet keeps its page number.
+fn running_css(left: &str, right: &str, plain_cover: bool) -> String {
+    let mut css = format!(
         "@page {{\n  size: letter;\n  margin: 0.7in 0.75in 0.8in;\n  \
          @top-left {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
          @top-right {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
-         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n}}\n\
-         @page :first {{\n  @top-left {{ content: none; }}\n  @top-right {{ content: none; }}\n  @bottom-center {{ content: none; }}\n}}\n",
+         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n}}\n",
         css_string(left),
         css_string(right)
-    )
+    );
+    if plain_cover {
+        css.push_str(
+            "@page :first {\n  @top-left { content: none; }\n  @top-right { content: none; }\n  @bottom-center { content: none; }\n}\n",
+        );
+    }
+    css
 }
 
 fn logo_src(adapted: &Adapted) -> Option<String> {
@@ -201,7 +207,7 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
         json!({
             "parts": parts,
             "css": embedded::template("print/print.css"),
-            "running_css": running_css(&district_name, &adapted.toolkit.title),
+            "running_css": running_css(&district_name, &adapted.toolkit.title, true),
             "logo_src": logo_src(adapted),
         }),
     );
@@ -241,7 +247,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
                 "contact": adapted.context["contact"],
                 "content": content,
                 "css": embedded::template("print/print.css"),
-                "running_css": running_css(&district_name, &page.meta.title),
+                "running_css": running_css(&district_name, &page.meta.title, false),
                 "logo_src": logo,
             }),
         );
