@@ -18,6 +18,7 @@ use crate::diag::{Diagnostics, Severity};
 use crate::output::bundle::{self, sha256_hex};
 use crate::output::{self, Staging};
 use crate::render::Formats;
+use crate::render::markdown::PageTemplates;
 use crate::report::Reporter;
 use crate::{EXIT_ERROR, fs, pipeline};
 
@@ -72,6 +73,12 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
             .map(|(_, p)| Some(p)),
     );
 
+    // What does not depend on the district is done once: every page of
+    // the toolkit parsed as a template, reused by each district that
+    // leaves the page's text alone.
+    let shared = crate::adapt::adapt(&toolkit, None, &mut Diagnostics::new())
+        .map(|generic| PageTemplates::new(&generic));
+
     let staging = Staging::new(&args.out)?;
     let time = bundle::build_time()?;
     let progress = Progress::new(work.len(), reporter, args.message_format);
@@ -82,7 +89,14 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
     let outcomes: Vec<Outcome> = pool.install(|| {
         work.par_iter()
             .map(|dir| {
-                let outcome = build_one(&toolkit, dir.as_deref(), &staging, time, args.deny_warnings);
+                let outcome = build_one(
+                    &toolkit,
+                    shared.as_ref(),
+                    dir.as_deref(),
+                    &staging,
+                    time,
+                    args.deny_warnings,
+                );
                 progress.tick(&outcome);
                 outcome
             })
@@ -175,6 +189,7 @@ type Built = (Option<(String, String)>, (String, u64, String));
 
 fn build_one(
     toolkit: &Toolkit,
+    shared: Option<&PageTemplates>,
     dir: Option<&Path>,
     staging: &Staging,
     time: i64,
@@ -196,7 +211,7 @@ fn build_one(
         let Some(adapted) = crate::adapt::adapt(toolkit, district.as_ref(), &mut diags) else {
             return Ok(None);
         };
-        let Some(files) = crate::render::render(&adapted, BUNDLE_ONLY, &mut diags)? else {
+        let Some(files) = crate::render::render_with(&adapted, BUNDLE_ONLY, shared, &mut diags)? else {
             return Ok(None);
         };
         if diags.has_errors() || (deny_warnings && diags.count(Severity::Warning) > 0) {

@@ -85,14 +85,16 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
     ok &= pages_ok;
     // Pages whose file has errors are already reported; do not report them
     // again as missing from the parts.
+    // (Every `/…` ending of the loaded pages' paths, so each check is a
+    // lookup rather than a scan of every page.)
+    let loaded_endings: HashSet<&str> = pages
+        .values()
+        .flat_map(|p| p.file.path.match_indices('/').map(|(i, _)| &p.file.path[i..]))
+        .collect();
     let broken: HashSet<&str> = tree
         .under("pages")
         .filter_map(|(path, _)| path.strip_prefix("pages/")?.strip_suffix(".md"))
-        .filter(|stem| {
-            !pages
-                .values()
-                .any(|p| p.file.path.ends_with(&format!("/{stem}.md")))
-        })
+        .filter(|stem| !loaded_endings.contains(format!("/{stem}.md").as_str()))
         .collect();
 
     // Parts: every listed page exists, is listed once; part ids unique.

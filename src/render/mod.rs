@@ -10,7 +10,6 @@ pub mod templates;
 use std::sync::Arc;
 
 use anyhow::Result;
-use serde_json::{Value, json};
 
 use crate::adapt::Adapted;
 use crate::diag::Diagnostics;
@@ -98,39 +97,77 @@ pub fn render(
     formats: Formats,
     diags: &mut Diagnostics,
 ) -> Result<Option<Vec<OutputFile>>> {
-    let Some(pages) = markdown::render_pages(adapted, diags) else {
+    render_with(adapted, formats, None, diags)
+}
+
+/// Like [`render`], with page templates parsed once for a whole release.
+pub fn render_with(
+    adapted: &Adapted,
+    formats: Formats,
+    shared: Option<&markdown::PageTemplates>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Vec<OutputFile>>> {
+    let Some(pages) = markdown::render_pages_with(adapted, shared, diags) else {
         return Ok(None);
     };
+    // The bundle holds every output, so `zip` renders them all. The
+    // outputs are independent, so they are rendered side by side.
+    let pages = &pages;
+    let (site, (handbook, handouts)) = rayon::join(
+        || (formats.site || formats.zip).then(|| site::render(adapted, pages, formats)),
+        || {
+            rayon::join(
+                || (formats.print || formats.zip).then(|| print::handbook(adapted, pages)),
+                || (formats.handouts || formats.zip).then(|| print::handouts(adapted, pages)),
+            )
+        },
+    );
     let mut files = Vec::new();
-    // The bundle holds every output, so `zip` renders them all.
-    if formats.site || formats.zip {
-        files.extend(site::render(adapted, &pages, formats)?);
-    }
-    if formats.print || formats.zip {
-        files.push(print::handbook(adapted, &pages)?);
-    }
-    if formats.handouts || formats.zip {
-        files.extend(print::handouts(adapted, &pages)?);
-    }
+    files.extend(site.transpose()?.into_iter().flatten());
+    files.extend(handbook.transpose()?);
+    files.extend(handouts.transpose()?.into_iter().flatten());
     Ok(Some(files))
 }
 
-/// What every template sees about the toolkit and the district.
-pub fn common_context(adapted: &Adapted) -> Value {
+/// What every template sees about the toolkit and the district. Built once
+/// per district; each page's context is a clone of it (which shares, not
+/// copies, the values).
+pub fn common_context(adapted: &Adapted) -> tera::Context {
+    use templates::value;
+    use tera::Value;
     let district = adapted.district.as_deref();
     let palette = color::Palette::new(district.and_then(|d| d.color.as_ref().map(|(c, _)| *c)));
-    json!({
-        "lang": district.and_then(|d| d.language.clone()).unwrap_or_else(|| adapted.toolkit.language.clone()),
-        "wbl_version": env!("CARGO_PKG_VERSION"),
-        "toolkit": adapted.context["toolkit"],
-        "description": adapted.toolkit.description,
-        "district_name": district.map_or_else(|| adapted.toolkit.publisher.clone(), |d| d.name.clone()),
-        "adapted_for": district.map(|d| d.name.clone()),
-        "logo": district.and_then(|d| d.logo.as_ref().map(|(name, _)| name.clone())),
-        "contacts": adapted.context["contacts"],
-        "partners": adapted.context["partners"],
-        "palette_css": palette.css(),
-    })
+    templates::context([
+        (
+            "lang",
+            Value::from(
+                district
+                    .and_then(|d| d.language.as_deref())
+                    .unwrap_or(&adapted.toolkit.language),
+            ),
+        ),
+        ("wbl_version", Value::from(env!("CARGO_PKG_VERSION"))),
+        ("toolkit", value(&adapted.context["toolkit"])),
+        ("description", Value::from(adapted.toolkit.description.as_str())),
+        ("district_name", Value::from(district_name(adapted))),
+        ("adapted_for", Value::from(district.map(|d| d.name.as_str()))),
+        (
+            "logo",
+            Value::from(district.and_then(|d| d.logo.as_ref().map(|(name, _)| name.as_str()))),
+        ),
+        ("contacts", value(&adapted.context["contacts"])),
+        ("partners", value(&adapted.context["partners"])),
+        ("palette_css", Value::from(palette.css())),
+    ])
+}
+
+/// Who the outputs are branded for: the district, or the toolkit's
+/// publisher.
+pub fn district_name(adapted: &Adapted) -> &str {
+    adapted
+        .district
+        .as_deref()
+        .map_or(&adapted.toolkit.publisher, |d| &d.name)
 }
 
 /// "Form", "Checklist"… as shown on a page.

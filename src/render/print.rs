@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use anyhow::Result;
-use serde_json::{Value, json};
+use rayon::prelude::*;
+use tera::Value;
 
 use super::markdown::{Hole, RenderedPage, escape_into};
-use super::site::merge;
-use super::{OutputFile, audience_text, common_context, kind_label, templates};
+use super::templates::{self, map};
+use super::{OutputFile, audience_text, common_context, district_name, kind_label};
 use crate::adapt::Adapted;
 use crate::embedded;
 
@@ -173,7 +174,6 @@ fn logo_src(adapted: &Adapted) -> Option<String> {
 /// `print/handbook.html`.
 pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile> {
     let mut ctx = common_context(adapted);
-    let district_name = ctx["district_name"].as_str().unwrap_or_default().to_string();
     let mut content = String::new();
     let parts: Vec<Value> = adapted
         .parts
@@ -188,28 +188,35 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
                     pages[i].body.resolve(&mut content, &mut |hole, out| {
                         handbook_hole(hole, &page.id, &adapted.assets, out)
                     });
-                    json!({
-                        "id": page.id,
-                        "title": page.meta.title,
-                        "summary": page.meta.summary,
-                        "kind": page.meta.kind.name(),
-                        "kind_label": kind_label(page.meta.kind),
-                        "audience": audience_text(&page.meta.audience),
-                        "content": content,
-                    })
+                    map([
+                        ("id", page.id.as_str().into()),
+                        ("title", page.meta.title.as_str().into()),
+                        ("summary", page.meta.summary.as_str().into()),
+                        ("kind", page.meta.kind.name().into()),
+                        ("kind_label", kind_label(page.meta.kind).into()),
+                        ("audience", audience_text(&page.meta.audience).into()),
+                        ("content", content.as_str().into()),
+                    ])
                 })
                 .collect();
-            json!({ "id": part.id, "title": part.title, "pages": pages })
+            map([
+                ("id", part.id.as_str().into()),
+                ("title", part.title.as_str().into()),
+                ("pages", pages.into()),
+            ])
         })
         .collect();
-    merge(
+    templates::extend(
         &mut ctx,
-        json!({
-            "parts": parts,
-            "css": embedded::template("print/print.css"),
-            "running_css": running_css(&district_name, &adapted.toolkit.title, true),
-            "logo_src": logo_src(adapted),
-        }),
+        [
+            ("parts", parts.into()),
+            ("css", embedded::template("print/print.css").into()),
+            (
+                "running_css",
+                running_css(district_name(adapted), &adapted.toolkit.title, true).into(),
+            ),
+            ("logo_src", logo_src(adapted).into()),
+        ],
     );
     Ok(OutputFile::text(
         "print/handbook.html",
@@ -219,44 +226,55 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
 
 /// `handouts/<page>.html` for every page whose kind is printed on its own.
 pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputFile>> {
-    let common = common_context(adapted);
-    let district_name = common["district_name"].as_str().unwrap_or_default().to_string();
-    let logo = logo_src(adapted);
-    let mut files = Vec::new();
-    let mut content = String::new();
-    for (page, rendered) in adapted.pages.iter().zip(pages) {
-        if !page.meta.kind.is_handout() {
-            continue;
-        }
-        content.clear();
-        rendered.body.resolve(&mut content, &mut |hole, out| {
-            handout_hole(hole, &page.id, &adapted.assets, out)
-        });
-        let mut ctx = common.clone();
-        merge(
-            &mut ctx,
-            json!({
-                "page": {
-                    "id": page.id,
-                    "title": page.meta.title,
-                    "summary": page.meta.summary,
-                    "kind": page.meta.kind.name(),
-                    "kind_label": kind_label(page.meta.kind),
-                    "audience": audience_text(&page.meta.audience),
-                },
-                "contact": adapted.context["contact"],
-                "content": content,
-                "css": embedded::template("print/print.css"),
-                "running_css": running_css(&district_name, &page.meta.title, false),
-                "logo_src": logo,
-            }),
-        );
-        files.push(OutputFile::text(
-            format!("handouts/{}.html", page.id),
-            templates::render("print/handout.html", &ctx)?,
-        ));
-    }
-    Ok(files)
+    let mut common = common_context(adapted);
+    let district_name = district_name(adapted);
+    // Shared by every handout, so built once.
+    templates::extend(
+        &mut common,
+        [
+            ("contact", templates::value(&adapted.context["contact"])),
+            ("css", embedded::template("print/print.css").into()),
+            ("logo_src", logo_src(adapted).into()),
+        ],
+    );
+    adapted
+        .pages
+        .par_iter()
+        .zip(pages)
+        .filter(|(page, _)| page.meta.kind.is_handout())
+        .map(|(page, rendered)| {
+            let mut content = String::new();
+            rendered.body.resolve(&mut content, &mut |hole, out| {
+                handout_hole(hole, &page.id, &adapted.assets, out)
+            });
+            let mut ctx = common.clone();
+            templates::extend(
+                &mut ctx,
+                [
+                    (
+                        "page",
+                        map([
+                            ("id", page.id.as_str().into()),
+                            ("title", page.meta.title.as_str().into()),
+                            ("summary", page.meta.summary.as_str().into()),
+                            ("kind", page.meta.kind.name().into()),
+                            ("kind_label", kind_label(page.meta.kind).into()),
+                            ("audience", audience_text(&page.meta.audience).into()),
+                        ]),
+                    ),
+                    ("content", content.as_str().into()),
+                    (
+                        "running_css",
+                        running_css(district_name, &page.meta.title, false).into(),
+                    ),
+                ],
+            );
+            Ok(OutputFile::text(
+                format!("handouts/{}.html", page.id),
+                templates::render("print/handout.html", &ctx)?,
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -5,16 +5,26 @@
 use std::collections::BTreeSet;
 
 use anyhow::Result;
-use serde_json::{Value, json};
+use rayon::prelude::*;
+use tera::Value;
 
 use super::markdown::{Hole, RenderedPage, escape_into};
-use super::{Formats, OutputFile, audience_text, common_context, kind_label, templates};
+use super::templates::{self, map};
+use super::{Formats, OutputFile, audience_text, common_context, kind_label};
 use crate::adapt::Adapted;
 use crate::embedded;
+
+/// Up to this many pages, every page's contents list shows the whole
+/// toolkit. A bigger toolkit's pages list their own part (at most this
+/// many of its pages, around the page itself) and the home page holds the
+/// full contents: a full list on each of N pages would make the site grow
+/// with the square of N.
+pub const FULL_NAV_PAGES: usize = 100;
 
 /// The site's pages, stylesheet and the assets they use.
 pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Result<Vec<OutputFile>> {
     let common = common_context(adapted);
+    let nav = Nav::new(adapted);
     let mut files = Vec::with_capacity(pages.len() + 4);
 
     let mut used_assets: BTreeSet<&str> = BTreeSet::new();
@@ -22,71 +32,100 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
         used_assets.insert(logo);
     }
 
-    let part_of: Vec<&str> = {
-        let mut v = vec![""; adapted.pages.len()];
-        for part in &adapted.parts {
+    let part_of: Vec<Option<usize>> = {
+        let mut v = vec![None; adapted.pages.len()];
+        for (p, part) in adapted.parts.iter().enumerate() {
             for &i in &part.pages {
-                v[i] = &part.title;
+                v[i] = Some(p);
             }
         }
         v
     };
+    let links: Vec<Value> = adapted
+        .pages
+        .iter()
+        .map(|p| {
+            map([
+                ("id", p.id.as_str().into()),
+                ("title", p.meta.title.as_str().into()),
+            ])
+        })
+        .collect();
+    let link = |j: Option<usize>| Value::from(j.and_then(|j| links.get(j).cloned()));
 
-    let mut content = String::with_capacity(16 * 1024);
-    for (i, (page, rendered)) in adapted.pages.iter().zip(pages).enumerate() {
+    for rendered in pages {
         used_assets.extend(rendered.assets.iter().map(String::as_str));
-        content.clear();
-        rendered
-            .body
-            .resolve(&mut content, &mut |hole, out| site_hole(hole, &page.id, out));
-        let link = |j: usize| {
-            adapted
-                .pages
-                .get(j)
-                .map(|p| json!({ "id": p.id, "title": p.meta.title }))
-        };
-        let mut ctx = common.clone();
-        let extra = json!({
-            "nav": nav(adapted, Some(i)),
-            "page": {
-                "id": page.id,
-                "title": page.meta.title,
-                "summary": page.meta.summary,
-                "kind": page.meta.kind.name(),
-                "kind_label": kind_label(page.meta.kind),
-                "audience": audience_text(&page.meta.audience),
-            },
-            "description": page.meta.summary,
-            "part_title": part_of[i],
-            "content": content,
-            "prev": i.checked_sub(1).and_then(link),
-            "next": link(i + 1),
-            "handout": (formats.handouts && page.meta.kind.is_handout())
-                .then(|| format!("../handouts/{}.html", page.id)),
-        });
-        merge(&mut ctx, extra);
-        let html = templates::render("site/page.html", &ctx)?;
-        files.push(OutputFile::text(format!("site/{}.html", page.id), html));
     }
+    let page_files = adapted
+        .pages
+        .par_iter()
+        .zip(pages)
+        .enumerate()
+        .map(|(i, (page, rendered))| {
+            let mut content = String::with_capacity(16 * 1024);
+            rendered
+                .body
+                .resolve(&mut content, &mut |hole, out| site_hole(hole, &page.id, out));
+            let mut ctx = common.clone();
+            templates::extend(
+                &mut ctx,
+                [
+                    ("nav", nav.for_page(adapted, part_of[i], Some(i))),
+                    ("nav_partial", nav.partial.into()),
+                    (
+                        "page",
+                        map([
+                            ("id", page.id.as_str().into()),
+                            ("title", page.meta.title.as_str().into()),
+                            ("summary", page.meta.summary.as_str().into()),
+                            ("kind", page.meta.kind.name().into()),
+                            ("kind_label", kind_label(page.meta.kind).into()),
+                            ("audience", audience_text(&page.meta.audience).into()),
+                        ]),
+                    ),
+                    ("description", page.meta.summary.as_str().into()),
+                    (
+                        "part_title",
+                        part_of[i].map_or("", |p| adapted.parts[p].title.as_str()).into(),
+                    ),
+                    ("content", content.as_str().into()),
+                    ("prev", link(i.checked_sub(1))),
+                    ("next", link(Some(i + 1))),
+                    (
+                        "handout",
+                        (formats.handouts && page.meta.kind.is_handout())
+                            .then(|| format!("../handouts/{}.html", page.id))
+                            .into(),
+                    ),
+                ],
+            );
+            let html = templates::render("site/page.html", &ctx)?;
+            Ok(OutputFile::text(format!("site/{}.html", page.id), html))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    files.extend(page_files);
 
-    let mut ctx = common.clone();
-    merge(
+    let mut ctx = common;
+    templates::extend(
         &mut ctx,
-        json!({
-            "nav": nav(adapted, None),
-            "first": adapted.pages.first().map(|p| json!({ "id": p.id, "title": p.meta.title })),
-        }),
+        [
+            ("nav", nav.full()),
+            ("nav_partial", false.into()),
+            ("first", link(Some(0))),
+        ],
     );
     files.push(OutputFile::text(
         "site/index.html",
         templates::render("site/index.html", &ctx)?,
     ));
 
-    let css = format!(
-        "{}\n{}",
-        common["palette_css"].as_str().unwrap_or_default(),
-        embedded::template("site/wbl.css")
+    let palette = super::color::Palette::new(
+        adapted
+            .district
+            .as_ref()
+            .and_then(|d| d.color.as_ref().map(|(c, _)| *c)),
     );
+    let css = format!("{}\n{}", palette.css(), embedded::template("site/wbl.css"));
     files.push(OutputFile::text("site/wbl.css", css));
 
     for name in used_assets {
@@ -96,6 +135,97 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The contents list, built once per district: each page's entry (as it
+/// looks on other pages and on the page itself) and each part's list, so
+/// a page's list is mostly shared values.
+struct Nav {
+    /// Per page: (entry, entry marked current).
+    entries: Vec<(Value, Value)>,
+    /// Per part: the part with all its pages, none current.
+    parts: Vec<Value>,
+    /// Whether pages show only their own part.
+    partial: bool,
+}
+
+impl Nav {
+    fn new(adapted: &Adapted) -> Nav {
+        let entries: Vec<(Value, Value)> = adapted
+            .pages
+            .iter()
+            .map(|p| {
+                let entry = |current: bool| {
+                    map([
+                        ("id", p.id.as_str().into()),
+                        ("title", p.meta.title.as_str().into()),
+                        ("summary", p.meta.summary.as_str().into()),
+                        ("kind_label", kind_label(p.meta.kind).into()),
+                        ("current", current.into()),
+                    ])
+                };
+                (entry(false), entry(true))
+            })
+            .collect();
+        let parts = adapted
+            .parts
+            .iter()
+            .map(|part| {
+                let pages: Vec<Value> = part.pages.iter().map(|&i| entries[i].0.clone()).collect();
+                part_value(part, pages)
+            })
+            .collect();
+        Nav {
+            entries,
+            parts,
+            partial: adapted.pages.len() > FULL_NAV_PAGES,
+        }
+    }
+
+    /// Every part and page, none current (the home page).
+    fn full(&self) -> Value {
+        Value::from(self.parts.clone())
+    }
+
+    /// The list on page `current` of part `part`.
+    fn for_page(&self, adapted: &Adapted, part: Option<usize>, current: Option<usize>) -> Value {
+        let own = |p: usize| {
+            let info = &adapted.parts[p];
+            let mut indexes: &[usize] = &info.pages;
+            if self.partial && indexes.len() > FULL_NAV_PAGES {
+                let at = indexes.iter().position(|&i| Some(i) == current).unwrap_or(0);
+                let start = at
+                    .saturating_sub(FULL_NAV_PAGES / 2)
+                    .min(indexes.len() - FULL_NAV_PAGES);
+                indexes = &indexes[start..start + FULL_NAV_PAGES];
+            }
+            let pages: Vec<Value> = indexes
+                .iter()
+                .map(|&i| {
+                    let (entry, marked) = &self.entries[i];
+                    if Some(i) == current { marked } else { entry }.clone()
+                })
+                .collect();
+            part_value(info, pages)
+        };
+        match part {
+            Some(p) if self.partial => Value::from(vec![own(p)]),
+            Some(p) => Value::from(
+                (0..self.parts.len())
+                    .map(|q| if q == p { own(q) } else { self.parts[q].clone() })
+                    .collect::<Vec<_>>(),
+            ),
+            None => self.full(),
+        }
+    }
+}
+
+fn part_value(part: &crate::adapt::AdaptedPart, pages: Vec<Value>) -> Value {
+    map([
+        ("id", part.id.as_str().into()),
+        ("title", part.title.as_str().into()),
+        ("pages", pages.into()),
+    ])
 }
 
 /// Fills a hole for a page of the site.
@@ -140,39 +270,6 @@ fn percent_encode(s: &str) -> String {
         }
     }
     out
-}
-
-/// The contents list: parts with their pages, the current one marked.
-fn nav(adapted: &Adapted, current: Option<usize>) -> Value {
-    Value::Array(
-        adapted
-            .parts
-            .iter()
-            .map(|part| {
-                json!({
-                    "id": part.id,
-                    "title": part.title,
-                    "pages": part.pages.iter().map(|&i| {
-                        let p = &adapted.pages[i];
-                        json!({
-                            "id": p.id,
-                            "title": p.meta.title,
-                            "summary": p.meta.summary,
-                            "kind_label": kind_label(p.meta.kind),
-                            "current": current == Some(i),
-                        })
-                    }).collect::<Vec<_>>(),
-                })
-            })
-            .collect(),
-    )
-}
-
-/// Adds the keys of `extra` to `base` (both JSON objects).
-pub fn merge(base: &mut Value, extra: Value) {
-    if let (Value::Object(b), Value::Object(e)) = (base, extra) {
-        b.extend(e);
-    }
 }
 
 #[cfg(test)]

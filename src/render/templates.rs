@@ -1,9 +1,15 @@
 //! wbl's own HTML templates, compiled into the binary and parsed once.
+//!
+//! Contexts are built from [`tera::Value`]s directly: they share their
+//! contents (`Arc`), so the parts every page has in common (branding,
+//! contacts, the contents list) are built once per district and cloned
+//! for each page at the cost of a reference count, not a copy.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
-use serde_json::Value;
+use tera::{Context, Value};
 
 use crate::embedded;
 
@@ -30,12 +36,34 @@ fn tera() -> Result<&'static tera::Tera> {
 }
 
 /// Renders one of wbl's templates with `context`.
-pub fn render(name: &str, context: &Value) -> Result<String> {
-    let context =
-        tera::Context::from_serialize(context).map_err(|e| anyhow!("template context for {name}: {e}"))?;
+pub fn render(name: &str, context: &Context) -> Result<String> {
     tera()?
-        .render(name, &context)
+        .render(name, context)
         .map_err(|e| anyhow!("could not render template {name}: {e}"))
+}
+
+/// A template map from its entries.
+pub fn map<const N: usize>(entries: [(&'static str, Value); N]) -> Value {
+    Value::from(BTreeMap::from(entries))
+}
+
+/// A context from its entries.
+pub fn context<const N: usize>(entries: [(&'static str, Value); N]) -> Context {
+    let mut ctx = Context::new();
+    extend(&mut ctx, entries);
+    ctx
+}
+
+/// Sets the entries in `ctx`, replacing those it had.
+pub fn extend<const N: usize>(ctx: &mut Context, entries: [(&'static str, Value); N]) {
+    for (key, value) in entries {
+        ctx.insert_value(key, value);
+    }
+}
+
+/// Any serialisable value (a district's contacts) as a template value.
+pub fn value<T: serde::Serialize + ?Sized>(v: &T) -> Value {
+    Value::from_serializable(v)
 }
 
 #[cfg(test)]

@@ -50,7 +50,9 @@ const MOBILE_WIDTH = 375;
 const MOBILE = { width: MOBILE_WIDTH, height: 740 };
 const JOBS = Math.max(1, Number(process.env.WBL_JOBS) || 2);
 const VERBOSE = !!process.env.WBL_VERBOSE && process.env.WBL_VERBOSE !== '0';
-const MAX_TABS = 1500; // focus walk limit per page
+const MAX_TABS = 1500;
+// WBL_PAGES=site/index.html,print/handbook.html checks only those pages (for debugging).
+const ONLY = process.env.WBL_PAGES ? process.env.WBL_PAGES.split(',').map((s) => s.trim()) : null; // focus walk limit per page
 
 // ---------------------------------------------------------------- arguments
 
@@ -112,7 +114,8 @@ for (const [i, root] of outDirs.entries()) {
   for (const sub of ['site', 'handouts', 'print']) {
     for (const f of walkHtml(path.join(root, sub))) pages.push(path.relative(root, f).split(path.sep).join('/'));
   }
-  outputs.push({ index: i, label, root, pages });
+  if (ONLY) pages.splice(0, pages.length, ...pages.filter((p) => ONLY.includes(p)));
+  outputs.push({ index: i, label, root, pages, stylesheets: [] });
 }
 
 function walkHtml(dir) {
@@ -202,7 +205,23 @@ function startServer() {
 function runNu() {
   const files = [];
   for (const out of outputs) for (const p of out.pages) files.push(path.join(out.root, p));
-  const res = spawnSync('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...files], {
+  // Stylesheets too (and <style> elements, with --also-check-css).
+  const cssFiles = [];
+  for (const out of outputs) {
+    for (const sub of ['site', 'handouts', 'print']) {
+      const dir = path.join(out.root, sub);
+      if (!fs.existsSync(dir)) continue;
+      for (const f of fs.readdirSync(dir)) {
+        if (f.endsWith('.css')) {
+          const rel = `${sub}/${f}`;
+          cssFiles.push(path.join(out.root, rel));
+          if (!out.stylesheets.includes(rel)) out.stylesheets.push(rel);
+        }
+      }
+    }
+  }
+  files.push(...cssFiles);
+  const res = spawnSync('java', ['-jar', VNU_JAR, '--errors-only', '--also-check-css', '--format', 'json', ...files], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -218,7 +237,7 @@ function runNu() {
     process.exit(2);
   }
   const byFile = new Map();
-  for (const out of outputs) for (const p of out.pages) byFile.set(path.join(out.root, p), { out, page: p });
+  for (const out of outputs) for (const p of [...out.pages, ...out.stylesheets]) byFile.set(path.join(out.root, p), { out, page: p });
   let count = 0;
   for (const m of report.messages || []) {
     let where = null;
@@ -281,7 +300,7 @@ function describeActive() {
 
 // ---------------------------------------------------------------- page checks
 
-async function newPage(ctx, out, page, where) {
+async function newPage(ctx, out, page, where, step = '') {
   const p = await ctx.newPage();
   p.setDefaultTimeout(60_000);
   const base = where === 'http' ? `http://127.0.0.1:${serverPort}/${out.index}/` : pathToFileURL(out.root + path.sep).href;
@@ -293,6 +312,9 @@ async function newPage(ctx, out, page, where) {
   p.on('requestfailed', (req) => {
     const u = req.url();
     if (!u.startsWith(base)) return; // already reported above
+    // axe-core re-reads stylesheets with XHR to see their rules; from file://
+    // that is refused. It is axe's own request, not one the page makes.
+    if (step === 'axe' && ['xhr', 'fetch'].includes(req.resourceType())) return;
     fail(out, page, 'links', `[${where}] failed to load ${decodeURI(u.slice(base.length))}: ${req.failure()?.errorText}`);
   });
   p.on('response', (res) => {
@@ -330,7 +352,7 @@ async function runAxe(p) {
 
 // axe findings are merged across the four runs (file/http × screen/print).
 async function axeChecks(ctx, out, page, where, axeFound) {
-  const { p, url } = await newPage(ctx, out, page, where);
+  const { p, url } = await newPage(ctx, out, page, where, 'axe');
   try {
     await p.goto(url, { waitUntil: 'load' });
     for (const media of ['screen', 'print']) {
@@ -354,7 +376,7 @@ async function axeChecks(ctx, out, page, where, axeFound) {
 async function keyboardChecks(ctx, out, page) {
   // 1. First Tab focuses the skip link; Enter moves focus to its target in <main>.
   {
-    const { p, url } = await newPage(ctx, out, page, 'file');
+    const { p, url } = await newPage(ctx, out, page, 'file', 'skip link');
     try {
       await p.goto(url, { waitUntil: 'load' });
       await p.keyboard.press('Tab');
@@ -388,9 +410,24 @@ async function keyboardChecks(ctx, out, page) {
         const after = await p.evaluate((href) => {
           const target = document.getElementById(decodeURIComponent(href.slice(1)));
           const el = document.activeElement;
-          return { inTarget: !!(el && el !== document.body && target.contains(el)), hash: location.hash };
+          const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"])';
+          const following = [...document.querySelectorAll(tabbable)].filter(
+            (e) => e.getClientRects().length > 0 && (target.contains(e) || target.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING),
+          ).length;
+          return {
+            inTarget: !!(el && el !== document.body && target.contains(el)),
+            onBody: el === document.body,
+            hash: location.hash,
+            following,
+          };
         }, first.href);
-        if (!after.inTarget) {
+        if (!after.inTarget && after.following === 0) {
+          // Nothing to Tab to after the target: the focus must have left the
+          // skip link and the page must have moved to the target.
+          if (!after.onBody || after.hash !== first.href) {
+            fail(out, page, 'keyboard', `activating the skip link does not move to ${first.href} (focus stays on the link)`);
+          }
+        } else if (!after.inTarget) {
           // Chromium moves the sequential focus starting point to a target that
           // cannot take focus itself: the next Tab must land inside or after it.
           await p.keyboard.press('Tab');
@@ -411,7 +448,7 @@ async function keyboardChecks(ctx, out, page) {
 
   // 2. Walk every Tab stop: each has a visible focus indicator and is on screen.
   {
-    const { p, url } = await newPage(ctx, out, page, 'file');
+    const { p, url } = await newPage(ctx, out, page, 'file', 'focus walk');
     try {
       await p.goto(url, { waitUntil: 'load' });
       const expected = await p.evaluate(
@@ -420,40 +457,102 @@ async function keyboardChecks(ctx, out, page) {
             (e) => !e.disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden',
           ).length,
       );
-      const limit = Math.min(MAX_TABS, expected + 5);
-      const seen = new Set();
-      const noOutline = [];
-      const offScreen = [];
-      let stops = 0;
-      for (let i = 0; i < limit; i++) {
-        await p.keyboard.press('Tab');
-        const s = await p.evaluate(() => {
-          const el = document.activeElement;
-          if (!el || el === document.body || el === document.documentElement) return null;
-          if (!el.__wblIndex) el.__wblIndex = ++window.__wblCounter || (window.__wblCounter = 1);
+      // Record each focus change in the page, then press Tab past the last stop.
+      await p.evaluate(() => {
+        window.__wblStops = [];
+        let n = 0;
+        document.addEventListener('focusin', (ev) => {
+          const el = ev.target;
+          if (!el.__wblIndex) el.__wblIndex = ++n;
           const cs = getComputedStyle(el);
           const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
-          const shadow = cs.boxShadow && cs.boxShadow !== 'none';
-          const r = el.getBoundingClientRect();
-          const visible = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+          const shadow = !!cs.boxShadow && cs.boxShadow !== 'none';
           let d = el.tagName.toLowerCase();
           if (el.id) d += `#${el.id}`;
           if (el.classList.length) d += '.' + [...el.classList].join('.');
           const href = el.getAttribute('href');
           if (href) d += `[href="${href}"]`;
-          return { key: el.__wblIndex, d, indicator: outline || shadow, visible };
+          window.__wblStops.push({ el, key: el.__wblIndex, d, indicator: outline || shadow });
         });
-        if (!s) break; // focus left the document: walked all stops
-        if (seen.has(s.key)) break;
-        seen.add(s.key);
-        stops++;
-        if (!s.indicator) noOutline.push(s.d);
-        if (!s.visible) offScreen.push(s.d);
+      });
+      const limit = Math.min(MAX_TABS, expected + 3);
+      const seen = new Set();
+      const noOutline = [];
+      const offScreen = [];
+      const clipped = [];
+      let stops = 0;
+      let done = false;
+      for (let i = 0; i < limit && !done; i++) {
+        await p.keyboard.press('Tab');
+        // The browser scrolls the focused element into view after focusin:
+        // check that it is on screen now, once per Tab.
+        const batch = await p.evaluate(() => {
+          // How far the focus ring reaches outside the element's border box.
+          const ringExtent = (el) => {
+            const cs = getComputedStyle(el);
+            if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) {
+              return Math.max(0, parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth));
+            }
+            let ext = 0;
+            for (const sh of (cs.boxShadow || '').split(/,(?![^(]*\))/)) {
+              if (/inset/.test(sh)) continue;
+              const n = (sh.replace(/rgba?\([^)]*\)/g, '').match(/-?[\d.]+px/g) || []).map(parseFloat);
+              if (n.length >= 2) ext = Math.max(ext, (n[2] || 0) + (n[3] || 0)); // blur + spread
+            }
+            return ext;
+          };
+          // The first ancestor that clips the ring (overflow other than visible).
+          const clippedBy = (el, r, ext) => {
+            for (let a = el.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+              const cs = getComputedStyle(a);
+              if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+              const ar = a.getBoundingClientRect();
+              const left = ar.left + a.clientLeft;
+              const top = ar.top + a.clientTop;
+              const sides = [];
+              if (cs.overflowX !== 'visible') {
+                if (r.left - ext < left - 1) sides.push('left');
+                if (r.right + ext > left + a.clientWidth + 1) sides.push('right');
+              }
+              if (cs.overflowY !== 'visible') {
+                if (r.top - ext < top - 1 && r.top >= top - 1) sides.push('top');
+                if (r.bottom + ext > top + a.clientHeight + 1 && r.bottom <= top + a.clientHeight + 1) sides.push('bottom');
+              }
+              if (sides.length) {
+                let d = a.tagName.toLowerCase();
+                if (a.classList.length) d += '.' + [...a.classList].join('.');
+                return `${d} (${sides.join(', ')})`;
+              }
+            }
+            return null;
+          };
+          const out = window.__wblStops.splice(0).map(({ el, key, d, indicator }) => {
+            const r = el.getBoundingClientRect();
+            const visible = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+            const clip = indicator ? clippedBy(el, r, ringExtent(el)) : null;
+            return { key, d, indicator, visible, clip, active: el === document.activeElement };
+          });
+          const a = document.activeElement;
+          return { out, left: !a || a === document.body || a === document.documentElement };
+        });
+        for (const s of batch.out) {
+          if (seen.has(s.key)) {
+            done = true;
+            break;
+          }
+          seen.add(s.key);
+          stops++;
+          if (!s.indicator) noOutline.push(s.d);
+          if (s.active && !s.visible) offScreen.push(s.d);
+          if (s.active && s.clip) clipped.push(`${s.d} by ${s.clip}`);
+        }
+        if (batch.left) done = true; // focus left the document: walked all stops
       }
       if (stops === 0) fail(out, page, 'keyboard', 'Tab reaches no element');
       if (stops < expected) fail(out, page, 'keyboard', `Tab reached ${stops} of ${expected} focusable elements (focus trap or unreachable element?)`);
       if (noOutline.length) fail(out, page, 'keyboard', `${noOutline.length} focused element(s) have no visible focus outline or box-shadow: ${noOutline.slice(0, 5).join(', ')}${noOutline.length > 5 ? ', …' : ''}`);
       if (offScreen.length) fail(out, page, 'keyboard', `${offScreen.length} focused element(s) are not on screen when focused: ${offScreen.slice(0, 5).join(', ')}${offScreen.length > 5 ? ', …' : ''}`);
+      if (clipped.length) fail(out, page, 'keyboard', `${clipped.length} focus outline(s) are cut off by a scrolling or clipping container: ${clipped.slice(0, 3).join(', ')}${clipped.length > 3 ? ', …' : ''}`);
       out.tabStops = (out.tabStops || 0) + stops;
     } finally {
       await p.close();
@@ -462,7 +561,7 @@ async function keyboardChecks(ctx, out, page) {
 }
 
 async function mobileCheck(ctx, out, page) {
-  const { p, url } = await newPage(ctx, out, page, 'file');
+  const { p, url } = await newPage(ctx, out, page, 'file', 'mobile');
   try {
     await p.goto(url, { waitUntil: 'load' });
     const r = await p.evaluate((w) => {
@@ -483,6 +582,19 @@ async function mobileCheck(ctx, out, page) {
     if (r.sw > MOBILE_WIDTH) {
       fail(out, page, 'mobile', `scrolls sideways at ${MOBILE_WIDTH}px: document is ${r.sw}px wide; widest: ${r.culprits.join('; ')}`);
     }
+    // Allowed (tables may scroll inside their own box), but worth knowing: a
+    // scrolling box a keyboard cannot reach (axe's scrollable-region-focusable).
+    const boxes = await p.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter((e) => {
+          const o = getComputedStyle(e).overflowX;
+          if ((o !== 'auto' && o !== 'scroll') || e.scrollWidth <= e.clientWidth + 1) return false;
+          const focusable = 'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+          return e.tabIndex < 0 && !e.querySelector(focusable);
+        })
+        .map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + [...e.classList].join('.') : ''} (${e.scrollWidth}px in ${e.clientWidth}px) "${e.textContent.trim().replace(/\s+/g, ' ').slice(0, 30)}…"`),
+    );
+    if (boxes.length) note(out, page, `warn: at ${MOBILE_WIDTH}px ${boxes.length} box(es) scroll sideways inside the page but cannot take keyboard focus: ${boxes.join('; ')}`);
   } finally {
     await p.close();
   }
@@ -602,8 +714,9 @@ async function screenshots(desktopCtx, mobileCtx, out) {
   const saved = [];
   fs.mkdirSync(screenshotDir, { recursive: true });
   const shot = async (ctx, page, suffix, opts = {}) => {
-    const { p, url } = await newPage(ctx, out, page, 'file');
+    const { p, url } = await newPage(ctx, out, page, 'file', 'screenshot');
     try {
+      if (opts.viewport) await p.setViewportSize(opts.viewport);
       await p.goto(url, { waitUntil: 'load' });
       if (opts.media) await p.emulateMedia({ media: opts.media });
       const name = `${out.label}-${page.replace(/\.html?$/i, '').replace(/\//g, '-')}-${suffix}.png`;
@@ -620,15 +733,36 @@ async function screenshots(desktopCtx, mobileCtx, out) {
     await shot(mobileCtx, page, 'mobile');
     await shot(mobileCtx, page, 'mobile-full', { full: true });
   }
-  // Print media: the handbook cover and the first handout, as paper sees them.
+  // Print media on a US Letter-sized viewport: the handbook cover and the
+  // first handout, roughly as paper sees them; and the handbook as a PDF.
   const printed = ['print/handbook.html', out.pages.find((p) => p.startsWith('handouts/'))].filter((p) => p && out.pages.includes(p));
-  for (const page of printed) await shot(desktopCtx, page, 'print', { media: 'print' });
+  for (const page of printed) await shot(desktopCtx, page, 'print', { media: 'print', viewport: { width: 816, height: 1056 } });
+  if (out.pages.includes('print/handbook.html')) {
+    const { p, url } = await newPage(desktopCtx, out, 'print/handbook.html', 'file', 'pdf');
+    try {
+      await p.goto(url, { waitUntil: 'load' });
+      const file = path.join(screenshotDir, `${out.label}-handbook.pdf`);
+      await p.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+      saved.push(file);
+    } finally {
+      await p.close();
+    }
+  }
   return saved;
 }
 
 // ---------------------------------------------------------------- main
 
 let serverPort = 0;
+const timings = {};
+async function timed(name, fn) {
+  const t = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings[name] = (timings[name] || 0) + (Date.now() - t);
+  }
+}
 
 async function pool(items, n, fn) {
   let next = 0;
@@ -657,8 +791,8 @@ async function main() {
   console.log(`  screenshots: ${screenshotDir}`);
   console.log('');
 
-  process.stdout.write(`Nu checker on ${total} pages… `);
-  const nuErrors = runNu();
+  process.stdout.write(`Nu checker on ${total} pages and their stylesheets… `);
+  const nuErrors = await timed('nu', async () => runNu());
   console.log(`${nuErrors} error(s)`);
 
   const server = await startServer();
@@ -668,7 +802,7 @@ async function main() {
   const shots = [];
   try {
     const desktopCtx = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, reducedMotion: 'reduce' });
-    const mobileCtx = await browser.newContext({ viewport: MOBILE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const mobileCtx = await browser.newContext({ viewport: MOBILE, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
     const tasks = [];
     for (const out of outputs) for (const page of out.pages) tasks.push({ out, page });
     let done = 0;
@@ -676,7 +810,7 @@ async function main() {
       try {
         // DOM facts for the link check.
         {
-          const { p, url } = await newPage(desktopCtx, out, page, 'file');
+          const { p, url } = await newPage(desktopCtx, out, page, 'file', 'dom');
           try {
             await p.goto(url, { waitUntil: 'load' });
             const dom = await p.evaluate(collectDom);
@@ -687,8 +821,8 @@ async function main() {
           }
         }
         const axeFound = new Map();
-        await axeChecks(desktopCtx, out, page, 'file', axeFound);
-        await axeChecks(desktopCtx, out, page, 'http', axeFound);
+        await timed('axe', () => axeChecks(desktopCtx, out, page, 'file', axeFound));
+        await timed('axe', () => axeChecks(desktopCtx, out, page, 'http', axeFound));
         for (const { kind, v, n, ctx } of axeFound.values()) {
           const msg = `${v.id} (${v.impact}): ${v.help} [${ctx.join(', ')}]\n        at ${n.target}  ${n.html}\n        ${n.summary.slice(0, 300)}`;
           if (kind === 'violation') {
@@ -698,8 +832,8 @@ async function main() {
             note(out, page, `axe needs review: ${msg}`);
           }
         }
-        await keyboardChecks(desktopCtx, out, page);
-        await mobileCheck(mobileCtx, out, page);
+        await timed('keyboard', () => keyboardChecks(desktopCtx, out, page));
+        await timed('mobile', () => mobileCheck(mobileCtx, out, page));
       } catch (e) {
         fail(out, page, 'error', `check crashed: ${e.message.split('\n')[0]}`);
       }
@@ -707,7 +841,7 @@ async function main() {
       if (process.stdout.isTTY) process.stdout.write(`\rbrowser checks: ${done}/${tasks.length} pages`);
     });
     if (process.stdout.isTTY) process.stdout.write('\n');
-    for (const out of outputs) shots.push(...(await screenshots(desktopCtx, mobileCtx, out)));
+    for (const out of outputs) shots.push(...(await timed('screenshots', () => screenshots(desktopCtx, mobileCtx, out))));
   } finally {
     await browser.close();
     server.close();
@@ -720,8 +854,9 @@ async function main() {
   console.log('');
   for (const out of outputs) {
     console.log(`== ${out.label}: ${out.root} (${out.pages.length} pages, ${out.tabStops || 0} Tab stops) ==`);
-    const extra = [...failures.keys()].filter((k) => k.startsWith(`${out.label}\0`)).map((k) => k.split('\0')[1]).filter((p) => !out.pages.includes(p));
-    for (const page of [...out.pages, ...extra]) {
+    const listed = [...out.pages, ...out.stylesheets];
+    const extra = [...failures.keys()].filter((k) => k.startsWith(`${out.label}\0`)).map((k) => k.split('\0')[1]).filter((p) => !listed.includes(p));
+    for (const page of [...listed, ...extra]) {
       const k = `${out.label}\0${page}`;
       const fs_ = failures.get(k) || [];
       if (fs_.length === 0) {
@@ -748,6 +883,7 @@ async function main() {
   console.log('');
   const counts = Object.entries(byCheck).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
   console.log(`${outputs.length} output(s), ${total} pages checked in ${((Date.now() - started) / 1000).toFixed(0)} s; failures by check: ${counts}; axe violations: ${axeViolations}; Nu errors: ${nuErrors}`);
+  if (VERBOSE) console.log(`time per check (summed over workers): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }

@@ -287,3 +287,64 @@ fn crlf_and_bom_files_render_like_lf() {
         );
     }
 }
+
+#[test]
+fn large_toolkits_list_only_the_pages_own_part() {
+    // Up to 100 pages every page lists the whole toolkit; beyond that a
+    // page lists its own part (at most 100 of its pages, around it) and
+    // links to the home page, which lists everything. Otherwise the site
+    // would grow with the square of the number of pages.
+    let fx = Fixture::new();
+    let a: Vec<String> = (0..103).map(|i| format!("a-{i:03}")).collect();
+    let b = ["b-000", "b-001"];
+    let quoted = |ids: &[&str]| {
+        ids.iter()
+            .map(|id| format!("\"{id}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let a_ids: Vec<&str> = a.iter().map(String::as_str).collect();
+    fx.write(
+        "toolkit/toolkit.toml",
+        &format!(
+            "id = \"big\"\ntitle = \"Big\"\nversion = \"1.0.0\"\n\n[[parts]]\nid = \"a\"\ntitle = \"Part A\"\npages = [{}]\n\n[[parts]]\nid = \"b\"\ntitle = \"Part B\"\npages = [{}]\n",
+            quoted(&a_ids),
+            quoted(&b)
+        ),
+    );
+    for id in a_ids.iter().chain(&b) {
+        fx.write(
+            &format!("toolkit/pages/{id}.md"),
+            &format!("+++\ntitle = \"Title {id}\"\n+++\n\nText.\n"),
+        );
+    }
+    fx.wbl(&[
+        "adapt",
+        "--toolkit",
+        "toolkit",
+        "--format",
+        "site",
+        "--out",
+        "out",
+    ])
+    .success()
+    .no_warnings();
+    let nav = |page: &str| {
+        let html = fx.read(&format!("out/site/{page}.html"));
+        let start = html.find("<nav class=\"toc\"").expect("a contents list");
+        html[start..start + html[start..].find("</nav>").unwrap()].to_string()
+    };
+    let b0 = nav("b-000");
+    assert!(b0.contains("Part B") && !b0.contains("Part A"), "{b0}");
+    assert!(b0.contains(r#"<a href="b-000.html" aria-current="page">"#));
+    assert!(b0.contains(r#"<a href="index.html">All pages</a>"#));
+    let first = nav("a-000");
+    assert!(first.contains("a-000.html") && first.contains("a-099.html") && !first.contains("a-100.html"));
+    let last = nav("a-102");
+    assert!(!last.contains("a-002.html") && last.contains("a-003.html") && last.contains("a-102.html"));
+    let index = fx.read("out/site/index.html");
+    for id in a_ids.iter().chain(&b) {
+        assert!(index.contains(&format!("href=\"{id}.html\"")), "index links {id}");
+    }
+    assert!(!index.contains("All pages</a>"));
+}

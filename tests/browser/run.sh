@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Browser test suite for wbl output ("Verified in a real browser").
+#
+#   tests/browser/run.sh [--keep] [--screenshots DIR]
+#
+# Builds wbl, renders the generic toolkit, every example district
+# (examples/*/district.toml) and the fixture districts in
+# tests/browser/fixtures/ into a temporary folder, then runs check.mjs over all
+# outputs: axe-core (WCAG 2.1 A/AA, file:// and http, screen and print), the
+# W3C Nu checker, links, keyboard, 375-px layout, and screenshots. First,
+# selftest.mjs breaks a copy of the generic output and makes sure check.mjs
+# catches every breakage.
+#
+# Needs: cargo, node 18+, npm, Java 11+ and Chromium (apt-get install -y chromium).
+# Environment: CHROMIUM (browser binary, default /usr/bin/chromium),
+# WBL_BROWSER_OUT (render here instead of a temporary folder; kept),
+# WBL_SCREENSHOTS (screenshot folder), WBL_JOBS, WBL_VERBOSE, WBL_PAGES.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+keep=0
+shots="${WBL_SCREENSHOTS:-}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keep) keep=1 ;;
+    --screenshots) shots="${2:?--screenshots needs a folder}"; shift ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+browser="${CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$browser" ]; then
+  echo "run.sh: no Chromium at $browser. Install it with: apt-get update && apt-get install -y chromium" >&2
+  exit 2
+fi
+for tool in cargo node npm java; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed" >&2; exit 2; }
+done
+
+echo "== building wbl"
+(cd "$root" && cargo build --release --locked)
+wbl="$root/target/release/wbl"
+
+if [ -n "${WBL_BROWSER_OUT:-}" ]; then
+  work="$WBL_BROWSER_OUT"
+  rm -rf "$work"
+  mkdir -p "$work"
+  keep=1
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/wbl-browser.XXXXXX")"
+fi
+if [ "$keep" = 0 ]; then
+  # Keep the screenshots (printed by check.mjs) unless they live inside $work.
+  trap 'rm -rf "$work/out"' EXIT
+fi
+mkdir -p "$work/out"
+[ -n "$shots" ] || shots="$work/screenshots"
+
+echo "== rendering into $work/out"
+outs=()
+render() { # name [district dir]
+  local name="$1" dest="$work/out/$1"
+  shift
+  echo "-- $name"
+  "$wbl" adapt "$@" --out "$dest"
+  outs+=("$dest")
+}
+render generic
+for d in "$root"/examples/*/ "$here"/fixtures/*/; do
+  [ -f "$d/district.toml" ] || continue
+  render "$(basename "$d")" --district "${d%/}"
+done
+
+if [ ! -d "$here/node_modules" ]; then
+  echo "== npm ci"
+  (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund)
+fi
+
+echo "== self-test: the checker must catch known breakage"
+status=0
+node "$here/selftest.mjs" "${outs[0]}" || status=$?
+
+echo "== checking ${#outs[@]} output(s) in the browser"
+node "$here/check.mjs" --screenshots "$shots" "${outs[@]}" || status=$?
+if [ "$keep" = 1 ]; then echo "outputs kept in $work/out"; fi
+exit "$status"
