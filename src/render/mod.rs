@@ -170,6 +170,25 @@ pub fn district_name(adapted: &Adapted) -> &str {
         .map_or(&adapted.toolkit.publisher, |d| &d.name)
 }
 
+/// What the layouts show of a page besides its body: `page.title`,
+/// `page.kind_label`… (plus `extra`, such as the handbook's rendered
+/// content).
+pub fn page_meta<const N: usize>(
+    page: &crate::adapt::AdaptedPage,
+    extra: [(&'static str, tera::Value); N],
+) -> tera::Value {
+    let mut entries = std::collections::BTreeMap::from([
+        ("id", page.id.as_str().into()),
+        ("title", page.meta.title.as_str().into()),
+        ("summary", page.meta.summary.as_str().into()),
+        ("kind", page.meta.kind.name().into()),
+        ("kind_label", kind_label(page.meta.kind).into()),
+        ("audience", audience_text(&page.meta.audience).into()),
+    ]);
+    entries.extend(extra);
+    tera::Value::from(entries)
+}
+
 /// "Form", "Checklist"… as shown on a page.
 pub fn kind_label(kind: crate::content::Kind) -> &'static str {
     use crate::content::Kind::*;

@@ -14,7 +14,7 @@ use tera::Value;
 
 use super::markdown::{Hole, RenderedPage, escape_into};
 use super::templates::{self, map};
-use super::{OutputFile, audience_text, common_context, district_name, kind_label};
+use super::{OutputFile, common_context, district_name, page_meta};
 use crate::adapt::Adapted;
 use crate::embedded;
 
@@ -188,15 +188,7 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
                     pages[i].body.resolve(&mut content, &mut |hole, out| {
                         handbook_hole(hole, &page.id, &adapted.assets, out)
                     });
-                    map([
-                        ("id", page.id.as_str().into()),
-                        ("title", page.meta.title.as_str().into()),
-                        ("summary", page.meta.summary.as_str().into()),
-                        ("kind", page.meta.kind.name().into()),
-                        ("kind_label", kind_label(page.meta.kind).into()),
-                        ("audience", audience_text(&page.meta.audience).into()),
-                        ("content", content.as_str().into()),
-                    ])
+                    page_meta(page, [("content", content.as_str().into())])
                 })
                 .collect();
             map([
@@ -251,17 +243,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             templates::extend(
                 &mut ctx,
                 [
-                    (
-                        "page",
-                        map([
-                            ("id", page.id.as_str().into()),
-                            ("title", page.meta.title.as_str().into()),
-                            ("summary", page.meta.summary.as_str().into()),
-                            ("kind", page.meta.kind.name().into()),
-                            ("kind_label", kind_label(page.meta.kind).into()),
-                            ("audience", audience_text(&page.meta.audience).into()),
-                        ]),
-                    ),
+                    ("page", page_meta(page, [])),
                     ("content", content.as_str().into()),
                     (
                         "running_css",

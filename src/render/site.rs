@@ -10,7 +10,7 @@ use tera::Value;
 
 use super::markdown::{Hole, RenderedPage, escape_into};
 use super::templates::{self, map};
-use super::{Formats, OutputFile, audience_text, common_context, kind_label};
+use super::{Formats, OutputFile, common_context, kind_label, page_meta};
 use crate::adapt::Adapted;
 use crate::embedded;
 
@@ -72,17 +72,7 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
                 [
                     ("nav", nav.for_page(adapted, part_of[i], Some(i))),
                     ("nav_partial", nav.partial.into()),
-                    (
-                        "page",
-                        map([
-                            ("id", page.id.as_str().into()),
-                            ("title", page.meta.title.as_str().into()),
-                            ("summary", page.meta.summary.as_str().into()),
-                            ("kind", page.meta.kind.name().into()),
-                            ("kind_label", kind_label(page.meta.kind).into()),
-                            ("audience", audience_text(&page.meta.audience).into()),
-                        ]),
-                    ),
+                    ("page", page_meta(page, [])),
                     ("description", page.meta.summary.as_str().into()),
                     (
                         "part_title",
