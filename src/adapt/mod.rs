@@ -126,30 +126,35 @@ pub fn adapt(
     let mut ops_by_page: BTreeMap<&str, Vec<(usize, &SectionOp)>> = BTreeMap::new();
     for (i, op) in d.ops.iter().enumerate() {
         let page_id = op.page();
-        let baseline = d
-            .lock
-            .as_ref()
-            .and_then(|l| l.get(&op.target))
-            .map(|e| e.version.clone());
-        let in_version = |what: String| match &baseline {
-            Some(v) => format!(
-                "{what} in toolkit {} (the override was made against {v})",
-                toolkit.meta.version
+        let locked = d.lock.as_ref().and_then(|l| l.get(&op.target));
+        let in_version = |what: String| match locked {
+            Some(entry) => format!(
+                "{what} in toolkit {} (the override was made against {})",
+                toolkit.meta.version, entry.version
             ),
             None => what,
         };
+        // A section or page that was renamed or moved upstream is found by
+        // its text, which the lock holds; only then by the closest id.
+        let missing_help = |candidates: &[String], fallback: String| {
+            if let Some(to) = locked.and_then(|e| moved_to(toolkit, &e.upstream, op.section().is_some())) {
+                return format!(
+                    "the text this override was made against is now at `{to}`; if that is the same section, point `target` there"
+                );
+            }
+            did_you_mean(&op.target, candidates.iter().map(String::as_str)).unwrap_or(fallback)
+        };
         let Some(page) = toolkit.pages.get(page_id) else {
             let addresses = toolkit.addresses();
-            let mut diag = Diagnostic::error(in_version(format!(
+            let diag = Diagnostic::error(in_version(format!(
                 "target `{}` does not exist: there is no page `{page_id}`",
                 op.target
             )))
-            .at(&d.manifest, op.target_span.clone());
-            if let Some(help) = did_you_mean(&op.target, addresses.iter().map(String::as_str)) {
-                diag = diag.with_help(help);
-            } else {
-                diag = diag.with_help("`wbl list` prints every page and section address");
-            }
+            .at(&d.manifest, op.target_span.clone())
+            .with_help(missing_help(
+                &addresses,
+                "`wbl list` prints every page and section address".into(),
+            ));
             diags.push(diag);
             continue;
         };
@@ -161,15 +166,15 @@ pub fn adapt(
                         .iter()
                         .map(|h| format!("{}#{}", page.id, h.id))
                         .collect();
-                    let mut diag = Diagnostic::error(in_version(format!(
+                    let diag = Diagnostic::error(in_version(format!(
                         "target `{}` does not exist: page `{page_id}` has no section `{section}`",
                         op.target
                     )))
-                    .at(&d.manifest, op.target_span.clone());
-                    diag = diag.with_help(
-                        did_you_mean(&op.target, addresses.iter().map(String::as_str))
-                            .unwrap_or_else(|| format!("`wbl list` prints the sections of `{page_id}`")),
-                    );
+                    .at(&d.manifest, op.target_span.clone())
+                    .with_help(missing_help(
+                        &addresses,
+                        format!("`wbl list` prints the sections of `{page_id}`"),
+                    ));
                     diags.push(diag);
                     continue;
                 }
@@ -320,6 +325,32 @@ pub fn upstream_text<'a>(page: &'a Page, op: &SectionOp) -> &'a str {
         Some(h) => &page.body()[h.range()],
         None => page.body(),
     }
+}
+
+/// The address whose current toolkit text is most like `baseline` (the
+/// text an override was made against), when it is alike enough to be the
+/// same section or page renamed or moved. Only on the error path, so the
+/// cost of comparing with every section does not matter.
+fn moved_to(toolkit: &Toolkit, baseline: &str, section: bool) -> Option<String> {
+    let mut best: Option<(f32, String)> = None;
+    for page in toolkit.pages.values() {
+        let candidates: Vec<(String, &str)> = if section {
+            page.headings
+                .iter()
+                .filter(|h| !h.nested)
+                .map(|h| (format!("{}#{}", page.id, h.id), &page.body()[h.range()]))
+                .collect()
+        } else {
+            vec![(page.id.clone(), page.body())]
+        };
+        for (address, text) in candidates {
+            let ratio = similar::TextDiff::from_lines(baseline, text).ratio();
+            if ratio >= 0.6 && best.as_ref().is_none_or(|(b, _)| ratio > *b) {
+                best = Some((ratio, address));
+            }
+        }
+    }
+    best.map(|(_, address)| address)
 }
 
 fn adapted_from_page(page: &Page, origin: Origin) -> AdaptedPage {

@@ -639,6 +639,9 @@ fn to_html<'t>(
     // Links whose start tag was dropped also drop their end tag.
     let mut link_stack: Vec<bool> = Vec::new();
     let mut heading: Option<(u8, String, String)> = None;
+    // Names the region around each table, so a keyboard user who tabs to a
+    // table that scrolls sideways (on a phone) hears what it is.
+    let mut last_heading = String::new();
     let mut image: Option<(String, String, String)> = None; // (src, alt, written dest)
 
     for event in events {
@@ -685,6 +688,8 @@ fn to_html<'t>(
             Event::End(TagEnd::Heading(_)) => {
                 let (level, id, text) = heading.take().unwrap_or_default();
                 let h = hole(Hole::HeadingClose { level }, &mut holes);
+                last_heading.clear();
+                last_heading.push_str(text.trim());
                 headings.push((level, id, text.trim().to_string()));
                 out_events.push(Event::Html(format!("{h}\n").into()));
             }
@@ -761,7 +766,17 @@ fn to_html<'t>(
                 image = Some((src, String::new(), dest_url.to_string()));
             }
             Event::Start(Tag::Table(_)) => {
-                out_events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                // A table wider than the screen scrolls inside its wrapper;
+                // WCAG 2.1.1 needs that region reachable by keyboard.
+                let mut open = String::from(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table",
+                );
+                if !last_heading.is_empty() {
+                    open.push_str(": ");
+                    escape_into(&mut open, &last_heading);
+                }
+                open.push_str("\">");
+                out_events.push(Event::Html(open.into()));
                 out_events.push(event);
             }
             Event::End(TagEnd::Table) => {

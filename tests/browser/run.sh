@@ -12,9 +12,10 @@
 # catches every breakage.
 #
 # Needs: cargo, node 18+, npm, Java 11+ and Chromium (apt-get install -y chromium).
-# Environment: CHROMIUM (browser binary, default /usr/bin/chromium),
+# Environment: WBL_BIN (a wbl binary to use instead of building one),
+# CHROMIUM (browser binary, default /usr/bin/chromium),
 # WBL_BROWSER_OUT (render here instead of a temporary folder; kept),
-# WBL_SCREENSHOTS (screenshot folder), WBL_JOBS, WBL_VERBOSE, WBL_PAGES.
+# WBL_SCREENSHOTS (screenshot folder), WBL_JOBS, WBL_VERBOSE, WBL_PAGES, WBL_FULL.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --keep) keep=1 ;;
     --screenshots) shots="${2:?--screenshots needs a folder}"; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -40,9 +41,13 @@ for tool in cargo node npm java; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed" >&2; exit 2; }
 done
 
-echo "== building wbl"
-(cd "$root" && cargo build --release --locked)
-wbl="$root/target/release/wbl"
+if [ -n "${WBL_BIN:-}" ]; then
+  wbl="$(cd "$(dirname "$WBL_BIN")" && pwd)/$(basename "$WBL_BIN")"
+else
+  echo "== building wbl"
+  (cd "$root" && cargo build --release --locked)
+  wbl="$root/target/release/wbl"
+fi
 
 if [ -n "${WBL_BROWSER_OUT:-}" ]; then
   work="$WBL_BROWSER_OUT"

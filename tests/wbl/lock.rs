@@ -94,14 +94,14 @@ fn lock_lifecycle() {
     assert!(diff(&fx, &[]).stdout.contains("No upstream changes"));
 
     // A target that no longer exists upstream is an error naming both
-    // versions and the closest address.
+    // versions and where its text went: the id is new, the text is not.
     let toml = fx
         .read("toolkit/toolkit.toml")
         .replace("version = \"1.3.0\"", "version = \"2.0.0\"");
     fx.write("toolkit/toolkit.toml", &toml);
     let page = fx.read("toolkit/pages/safety.md").replace(
         "## Recording sessions {#recording}",
-        "## Recording sessions {#recordings}",
+        "## Recording sessions {#video-rules}",
     );
     fx.write("toolkit/pages/safety.md", &page);
     let run = fx.adapt(Some("d"));
@@ -112,7 +112,8 @@ fn lock_lifecycle() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("did you mean `safety#recordings`?"),
+        run.stderr
+            .contains("help: the text this override was made against is now at `safety#video-rules`"),
         "{}",
         run.stderr
     );
