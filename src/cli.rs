@@ -128,9 +128,9 @@ pub struct ListArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MessageFormat {
-    /// error: …, the file, line and column, the line and a caret
+    /// error: …, the file, line and column, the line and a caret (on stderr)
     Human,
-    /// One JSON object per line, for CI
+    /// One JSON object per line on stdout, for CI
     Json,
 }
 

@@ -1,5 +1,7 @@
-//! Printing to the terminal: diagnostics (human or JSON) and progress,
-//! on stderr, coloured only on a terminal and never with `NO_COLOR`.
+//! Printing to the terminal: human diagnostics and progress on stderr,
+//! coloured only on a terminal and never with `NO_COLOR`; JSON diagnostics
+//! on stdout, one object a line, so CI can pipe them (`| tee diags.jsonl`)
+//! as it does cargo's.
 
 use std::io::{IsTerminal, Write};
 
@@ -33,7 +35,10 @@ impl Reporter {
     pub fn diagnostics(&mut self, diags: &Diagnostics) {
         let mut items: Vec<&Diagnostic> = diags.items().iter().collect();
         items.sort_by_key(|d| d.severity);
-        let mut err = std::io::stderr().lock();
+        let mut out: Box<dyn Write> = match self.format {
+            MessageFormat::Human => Box::new(std::io::stderr().lock()),
+            MessageFormat::Json => Box::new(std::io::stdout().lock()),
+        };
         for d in items {
             match d.severity {
                 Severity::Error => self.errors += 1,
@@ -43,8 +48,9 @@ impl Reporter {
                 MessageFormat::Human => format!("{}\n", d.render(self.color)),
                 MessageFormat::Json => format!("{}\n", d.to_json()),
             };
-            let _ = err.write_all(text.as_bytes());
+            let _ = out.write_all(text.as_bytes());
         }
+        let _ = out.flush();
     }
 
     /// The closing line: how many errors and warnings.
@@ -87,7 +93,7 @@ impl Reporter {
             message.push_str(&format!(": {cause}"));
         }
         match self.format {
-            MessageFormat::Json => eprintln!("{}", Diagnostic::error(message).to_json()),
+            MessageFormat::Json => println!("{}", Diagnostic::error(message).to_json()),
             MessageFormat::Human => {
                 let d = Diagnostic::error(message);
                 eprint!("{}", d.render(self.color));

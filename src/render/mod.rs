@@ -69,6 +69,9 @@ impl Formats {
                 "print" => f.print = true,
                 "handouts" => f.handouts = true,
                 "zip" => f.zip = true,
+                // The PDF is printed from the handbook, so it is a flag of
+                // its own rather than a format.
+                "pdf" => return Err("`pdf` is not a format: add `--pdf` (it prints the handbook)".into()),
                 other => {
                     return Err(format!(
                         "unknown format `{other}`; the formats are {}",

@@ -218,7 +218,9 @@ fn format_selects_outputs() {
 #[test]
 fn usage_errors_exit_2() {
     let fx = Fixture::new();
-    assert_eq!(fx.wbl(&["adapt", "--format", "site,pdf"]).code, 2);
+    let pdf = fx.wbl(&["adapt", "--format", "site,pdf"]);
+    assert_eq!(pdf.code, 2);
+    assert!(pdf.stderr.contains("add `--pdf`"), "{}", pdf.stderr);
     assert_eq!(fx.wbl(&["frobnicate"]).code, 2);
     assert_eq!(fx.wbl(&["adapt", "--no-such-flag"]).code, 2);
 }

@@ -251,12 +251,14 @@ fn json_diagnostics_parse_one_per_line() {
         "json",
     ]);
     run.failure();
+    // On stdout, so CI can pipe it; nothing else is printed there.
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
     let lines: Vec<serde_json::Value> = run
-        .stderr
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
         .collect();
-    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
     assert_eq!(lines[0]["severity"], "error");
     assert_eq!(lines[0]["message"], "unknown variable `vars.platfrom`");
     assert_eq!(lines[0]["file"], "d/district.toml");
