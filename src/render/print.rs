@@ -164,6 +164,40 @@ fn running_css(left: &str, right: &str, plain_cover: bool) -> String {
     css
 }
 
+/// A named page per chapter of the handbook, so the running header shows
+/// the chapter's title (Chromium has margin boxes and named pages, but not
+/// `string-set`, the usual way to carry a heading into the margin). Part
+/// dividers keep the default page and its toolkit title.
+fn chapter_css(adapted: &Adapted) -> String {
+    let mut css = String::new();
+    for (n, page) in adapted
+        .parts
+        .iter()
+        .flat_map(|p| &p.pages)
+        .map(|&i| &adapted.pages[i])
+        .enumerate()
+    {
+        // Page ids are slugs, safe inside a quoted attribute selector.
+        css.push_str(&format!(
+            "@page chapter-{n} {{ @top-right {{ content: {}; }} }}\narticle[aria-labelledby=\"{}\"] {{ page: chapter-{n}; }}\n",
+            css_string(&page.meta.title),
+            page.id
+        ));
+    }
+    // A change of named page starts a new sheet: the colophon shares the
+    // last chapter's, so it stays below it.
+    if let Some(last) = adapted
+        .parts
+        .iter()
+        .map(|p| p.pages.len())
+        .sum::<usize>()
+        .checked_sub(1)
+    {
+        css.push_str(&format!(".colophon {{ page: chapter-{last}; }}\n"));
+    }
+    css
+}
+
 fn logo_src(adapted: &Adapted) -> Option<String> {
     let (name, _) = adapted.district.as_ref()?.logo.as_ref()?;
     let mut out = String::new();
@@ -205,7 +239,8 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
             ("css", embedded::template("print/print.css").into()),
             (
                 "running_css",
-                running_css(district_name(adapted), &adapted.toolkit.title, true).into(),
+                (running_css(district_name(adapted), &adapted.toolkit.title, true) + &chapter_css(adapted))
+                    .into(),
             ),
             ("logo_src", logo_src(adapted).into()),
         ],

@@ -110,6 +110,11 @@ fn handbook_has_unique_ids_and_internal_links() {
     assert!(html.contains(r##"href="#safety--recording""##));
     assert!(html.contains(r##"href="#forms""##));
     assert!(html.contains("size: letter"));
+    // The running header names each chapter, in reading order, and the
+    // colophon stays on the last chapter's sheet.
+    assert!(html.contains(r#"@page chapter-0 { @top-right { content: "Introduction"; } }"#));
+    assert!(html.contains(r#"article[aria-labelledby="forms"] { page: chapter-2; }"#));
+    assert!(html.contains(".colophon { page: chapter-2; }"));
     assert!(
         !html.contains("href=\"safety.html"),
         "no links out of the handbook"
