@@ -113,19 +113,22 @@ pub fn run(args: DiffArgs, reporter: &mut Reporter) -> Result<u8> {
             fs::display(&args.district)
         );
     }
-    print!("{out}");
-
     if args.accept.is_empty() && !args.accept_all {
+        print!("{out}");
         return Ok(0);
     }
+    // Accepting follows a review of the report above, so it is not shown
+    // again: only what was recorded, and what is still left to review.
     let mut next = current_lock.unwrap_or_else(|| Lock::new(&toolkit.meta.id));
     let chosen: Vec<&str> = if args.accept_all {
         targets.keys().copied().collect()
     } else {
         for t in &args.accept {
             if !targets.contains_key(t.as_str()) {
-                let help = did_you_mean(t, targets.keys().copied())
-                    .unwrap_or_else(|| "the targets are listed above".to_string());
+                let help = did_you_mean(t, targets.keys().copied()).unwrap_or_else(|| {
+                    let all: Vec<String> = targets.keys().map(|t| format!("`{t}`")).collect();
+                    format!("the district overrides {}", all.join(", "))
+                });
                 bail!("`{t}` is not a target the district overrides; {help}");
             }
         }
@@ -146,6 +149,15 @@ pub fn run(args: DiffArgs, reporter: &mut Reporter) -> Result<u8> {
         if chosen.len() == 1 { "" } else { "s" },
         fs::display(&path)
     ));
+    let left = stale.iter().filter(|t| !chosen.contains(&t.as_str())).count();
+    if left > 0 {
+        reporter.status(&format!(
+            "{left} other target{} changed upstream and {} not reviewed yet: see `wbl diff --district {}`",
+            if left == 1 { "" } else { "s" },
+            if left == 1 { "is" } else { "are" },
+            fs::display(&args.district)
+        ));
+    }
     Ok(0)
 }
 

@@ -86,8 +86,18 @@ fn lock_lifecycle() {
         run.stdout
     );
 
-    // Accepting records the new baseline and clears the warning.
-    diff(&fx, &["--accept", "safety#recording"]).success();
+    // Accepting records the new baseline and clears the warning, without
+    // showing the reviewed diff again.
+    let run = diff(&fx, &["--accept", "safety#recording"]);
+    run.success();
+    assert!(!run.stdout.contains("NEW-UPSTREAM-RULE"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("recorded toolkit 1.3.0 as reviewed for 1 target in d/wbl.lock")
+            && !run.stderr.contains("not reviewed yet"),
+        "{}",
+        run.stderr
+    );
     let accepted = fx.read("d/wbl.lock");
     assert!(accepted.contains("NEW-UPSTREAM-RULE") && accepted.contains("version = \"1.3.0\""));
     fx.adapt(Some("d")).success().no_warnings();
@@ -128,6 +138,26 @@ fn accept_all_and_unknown_targets() {
     run.failure();
     assert!(
         run.stderr.contains("did you mean `safety#recording`?"),
+        "{}",
+        run.stderr
+    );
+    // An upstream change under a second target too: accepting one says
+    // the other is still to review.
+    let page = fx.read("toolkit/pages/safety.md").replace(
+        "## Reporting {#reporting}",
+        "## Reporting {#reporting}\n\nREPORTING-NEWS",
+    );
+    assert_ne!(
+        page,
+        fx.read("toolkit/pages/safety.md"),
+        "the fixture has a Reporting section"
+    );
+    fx.write("toolkit/pages/safety.md", &page);
+    let run = diff(&fx, &["--accept", "safety#recording"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("1 other target changed upstream and is not reviewed yet"),
         "{}",
         run.stderr
     );
