@@ -139,7 +139,7 @@ pub fn common_context(adapted: &Adapted) -> tera::Context {
     use templates::value;
     use tera::Value;
     let district = adapted.district.as_deref();
-    let palette = color::Palette::new(district.and_then(|d| d.color.as_ref().map(|(c, _)| *c)));
+    let palette = palette(adapted);
     templates::context([
         (
             "lang",
@@ -162,6 +162,16 @@ pub fn common_context(adapted: &Adapted) -> tera::Context {
         ("partners", value(&adapted.context["partners"])),
         ("palette_css", Value::from(palette.css())),
     ])
+}
+
+/// The colours derived from the district's brand colour (or the defaults).
+pub fn palette(adapted: &Adapted) -> color::Palette {
+    color::Palette::new(
+        adapted
+            .district
+            .as_deref()
+            .and_then(|d| d.color.as_ref().map(|(c, _)| *c)),
+    )
 }
 
 /// Who the outputs are branded for: the district, or the toolkit's

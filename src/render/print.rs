@@ -170,6 +170,7 @@ fn running_css(left: &str, right: &str, plain_cover: bool) -> String {
 /// dividers keep the default page and its toolkit title.
 fn chapter_css(adapted: &Adapted) -> String {
     let mut css = String::new();
+    let mut chapters = 0;
     for (n, page) in adapted
         .parts
         .iter()
@@ -183,16 +184,11 @@ fn chapter_css(adapted: &Adapted) -> String {
             css_string(&page.meta.title),
             page.id
         ));
+        chapters = n + 1;
     }
     // A change of named page starts a new sheet: the colophon shares the
     // last chapter's, so it stays below it.
-    if let Some(last) = adapted
-        .parts
-        .iter()
-        .map(|p| p.pages.len())
-        .sum::<usize>()
-        .checked_sub(1)
-    {
+    if let Some(last) = chapters.checked_sub(1) {
         css.push_str(&format!(".colophon {{ page: chapter-{last}; }}\n"));
     }
     css

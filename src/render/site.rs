@@ -109,13 +109,11 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
         templates::render("site/index.html", &ctx)?,
     ));
 
-    let palette = super::color::Palette::new(
-        adapted
-            .district
-            .as_ref()
-            .and_then(|d| d.color.as_ref().map(|(c, _)| *c)),
+    let css = format!(
+        "{}\n{}",
+        super::palette(adapted).css(),
+        embedded::template("site/wbl.css")
     );
-    let css = format!("{}\n{}", palette.css(), embedded::template("site/wbl.css"));
     files.push(OutputFile::text("site/wbl.css", css));
 
     for name in used_assets {
