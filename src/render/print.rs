@@ -17,6 +17,7 @@ use super::templates::{self, map};
 use super::{OutputFile, common_context, district_name, page_meta};
 use crate::adapt::Adapted;
 use crate::embedded;
+use crate::i18n::Strings;
 
 type Assets = BTreeMap<String, Arc<[u8]>>;
 
@@ -147,14 +148,15 @@ fn css_string(s: &str) -> String {
 /// `@page` rules: US Letter, margins, and running headers and footers
 /// (Chromium prints `@page` margin boxes). A handbook's cover sheet goes
 /// without them; a handout's first sheet keeps its page number.
-fn running_css(left: &str, right: &str, plain_cover: bool) -> String {
+fn running_css(left: &str, right: &str, plain_cover: bool, strings: &Strings) -> String {
     let mut css = format!(
         "@page {{\n  size: letter;\n  margin: 0.7in 0.75in 0.8in;\n  \
          @top-left {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
          @top-right {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
-         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n}}\n",
+         @bottom-center {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n}}\n",
         css_string(left),
-        css_string(right)
+        css_string(right),
+        page_counter(strings)
     );
     if plain_cover {
         css.push_str(
@@ -162,6 +164,29 @@ fn running_css(left: &str, right: &str, plain_cover: bool) -> String {
         );
     }
     css
+}
+
+/// "Page N of M" as CSS content: the table's text around two counters.
+fn page_counter(strings: &Strings) -> String {
+    let text = strings.get("page_of");
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let Some(end) = rest[i..].find('}') else { break };
+        if i > 0 {
+            parts.push(css_string(&rest[..i]));
+        }
+        match &rest[i + 1..i + end] {
+            "page" => parts.push("counter(page)".to_string()),
+            "pages" => parts.push("counter(pages)".to_string()),
+            other => parts.push(css_string(other)),
+        }
+        rest = &rest[i + end + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(css_string(rest));
+    }
+    parts.join(" ")
 }
 
 /// A named page per chapter of the handbook, so the running header shows
@@ -203,7 +228,8 @@ fn logo_src(adapted: &Adapted) -> Option<String> {
 
 /// `print/handbook.html`.
 pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile> {
-    let mut ctx = common_context(adapted);
+    let strings = crate::i18n::strings(&adapted.toolkit.language);
+    let mut ctx = common_context(adapted, &strings);
     let mut content = String::new();
     let parts: Vec<Value> = adapted
         .parts
@@ -218,7 +244,7 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
                     pages[i].body.resolve(&mut content, &mut |hole, out| {
                         handbook_hole(hole, &page.id, &adapted.assets, out)
                     });
-                    page_meta(page, [("content", content.as_str().into())])
+                    page_meta(page, &strings, [("content", content.as_str().into())])
                 })
                 .collect();
             map([
@@ -235,7 +261,8 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
             ("css", embedded::template("print/print.css").into()),
             (
                 "running_css",
-                (running_css(district_name(adapted), &adapted.toolkit.title, true) + &chapter_css(adapted))
+                (running_css(district_name(adapted), &adapted.toolkit.title, true, &strings)
+                    + &chapter_css(adapted))
                     .into(),
             ),
             ("logo_src", logo_src(adapted).into()),
@@ -249,7 +276,8 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
 
 /// `handouts/<page>.html` for every page whose kind is printed on its own.
 pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputFile>> {
-    let mut common = common_context(adapted);
+    let strings = crate::i18n::strings(&adapted.toolkit.language);
+    let mut common = common_context(adapted, &strings);
     let district_name = district_name(adapted);
     // Shared by every handout, so built once.
     templates::extend(
@@ -274,11 +302,11 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             templates::extend(
                 &mut ctx,
                 [
-                    ("page", page_meta(page, [])),
+                    ("page", page_meta(page, &strings, [])),
                     ("content", content.as_str().into()),
                     (
                         "running_css",
-                        running_css(district_name, &page.meta.title, false).into(),
+                        running_css(district_name, &page.meta.title, false, &strings).into(),
                     ),
                 ],
             );
