@@ -5,8 +5,16 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::MessageFormat;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageFormat {
+    /// error: …, the file, line and column, the line and a caret (on stderr)
+    Human,
+    /// One JSON object per line on stdout, for CI
+    Json,
+}
 
 pub struct Reporter {
     quiet: bool,

@@ -14,6 +14,7 @@ use crate::content::load::{load_pages, parse_toml, read_text};
 use crate::content::{Page, SourceTree, is_valid_id};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::fs;
+pub use crate::util::color::Rgb;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -136,29 +137,6 @@ impl SectionOp {
 
     pub fn section(&self) -> Option<&str> {
         self.target.split_once('#').map(|(_, s)| s)
-    }
-}
-
-/// An sRGB colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-impl Rgb {
-    pub fn parse(s: &str) -> Option<Rgb> {
-        let hex = s.strip_prefix('#')?;
-        let digits: Vec<u8> = hex
-            .chars()
-            .map(|c| c.to_digit(16).map(|d| d as u8))
-            .collect::<Option<_>>()?;
-        match digits.as_slice() {
-            [r, g, b] => Some(Rgb(r * 17, g * 17, b * 17)),
-            [r1, r2, g1, g2, b1, b2] => Some(Rgb(r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
-            _ => None,
-        }
-    }
-
-    pub fn hex(self) -> String {
-        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
     }
 }
 
@@ -458,19 +436,5 @@ fn fs_read_diag(
             );
             None
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_colours() {
-        assert_eq!(Rgb::parse("#0b5394"), Some(Rgb(0x0b, 0x53, 0x94)));
-        assert_eq!(Rgb::parse("#fff"), Some(Rgb(255, 255, 255)));
-        assert_eq!(Rgb::parse("0b5394"), None);
-        assert_eq!(Rgb::parse("#12345"), None);
-        assert_eq!(Rgb(1, 2, 255).hex(), "#0102ff");
     }
 }

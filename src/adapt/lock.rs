@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::load::{parse_toml, read_text};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::bundle::sha256_hex;
+use crate::util::hash::sha256_hex;
 
 pub const FILE_NAME: &str = "wbl.lock";
 

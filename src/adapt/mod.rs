@@ -757,7 +757,7 @@ fn check_upstream_changes(
 /// White text on the brand colour must reach WCAG AA (4.5:1); wbl uses
 /// dark text when it does not, and says so.
 fn check_brand_contrast(d: &District, diags: &mut Diagnostics) {
-    use crate::render::color::{AA, WHITE, contrast, darken_for};
+    use crate::util::color::{AA, WHITE, contrast, darken_for};
     let Some((color, span)) = &d.color else { return };
     let ratio = contrast(WHITE, *color);
     if ratio >= AA {

@@ -837,13 +837,7 @@ fn scrub(t: CowStr) -> CowStr {
     }
 }
 
-pub fn escape_into(out: &mut String, s: &str) {
-    pulldown_cmark_escape::escape_html(out, s).expect("writing to a String cannot fail");
-}
-
-fn escape_href_into(out: &mut String, s: &str) {
-    pulldown_cmark_escape::escape_href(&mut *out, s).expect("writing to a String cannot fail");
-}
+pub use crate::util::escape::{href_into as escape_href_into, html_into as escape_into};
 
 #[cfg(test)]
 mod tests {
@@ -869,13 +863,13 @@ mod tests {
     #[test]
     fn shared_templates_render_as_parsing_afresh_does() {
         use crate::diag::Diagnostics;
-        use crate::pipeline;
         let mut diags = Diagnostics::new();
-        let toolkit = pipeline::load_toolkit(None, &mut diags).unwrap().unwrap();
+        let toolkit =
+            crate::content::load_toolkit(&crate::content::SourceTree::embedded(), &mut diags).unwrap();
         let generic = crate::adapt::adapt(&toolkit, None, &mut diags).unwrap();
         let shared = PageTemplates::new(&generic);
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/desert-valley-usd");
-        let district = pipeline::load_district(&dir, &mut diags).unwrap().unwrap();
+        let district = std::sync::Arc::new(crate::adapt::load_district(&dir, &mut diags).unwrap().unwrap());
         let adapted = crate::adapt::adapt(&toolkit, Some(&district), &mut diags).unwrap();
         // The district changes some pages and leaves the others alone.
         let reused = adapted.pages.iter().filter(|p| shared.get(p).is_some()).count();
