@@ -7,8 +7,6 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use crate::cli::{InitCommand, InitDistrictArgs, InitToolkitArgs};
-#[cfg(test)]
-use crate::cli::{parse_district_id, parse_name};
 use crate::content::{Toolkit, is_valid_id};
 use crate::diag::Diagnostics;
 use crate::report::Reporter;
