@@ -5,7 +5,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -101,9 +101,9 @@ impl Reporter {
             message.push_str(&format!(": {cause}"));
         }
         match self.format {
-            MessageFormat::Json => println!("{}", Diagnostic::error(message).to_json()),
+            MessageFormat::Json => println!("{}", Diagnostic::error(Code::Io, message).to_json()),
             MessageFormat::Human => {
-                let d = Diagnostic::error(message);
+                let d = Diagnostic::error(Code::Io, message);
                 eprint!("{}", d.render(self.color));
             }
         }
