@@ -12,5 +12,6 @@ mod fuzz;
 mod init;
 mod lock;
 mod overrides;
+mod pipeline;
 mod publish;
 mod serve;
