@@ -162,6 +162,20 @@ codes! {
     EmptySection = "empty-section",
     /// A district page's `part` or `after` names no part or visible page.
     BadPlacement = "bad-placement",
+    /// toolkit.toml's variable schema, relations or platforms are malformed.
+    BadSchema = "bad-schema",
+    /// A district's value is outside the values the toolkit allows.
+    ValueNotAllowed = "value-not-allowed",
+    /// The district's values break a relation between variables.
+    BrokenRelation = "broken-relation",
+    /// `[vars.<lang>]` sets a variable that is the same in every language.
+    NotAWordsVariable = "not-a-words-variable",
+    /// Page text includes a snippet that does not exist.
+    MissingSnippet = "missing-snippet",
+    /// A snippet file is malformed (for example, it has front matter).
+    BadSnippet = "bad-snippet",
+    /// A snippet no page includes.
+    UnusedSnippet = "unused-snippet",
     /// The toolkit's text under an override changed since the override was made.
     UpstreamChanged = "upstream-changed",
     /// The text recorded in wbl.lock was edited by hand.

@@ -17,7 +17,7 @@ use crate::render::{self, Formats, Output, OutputFile, RenderedPage};
 pub fn toolkit_tree(dir: Option<&Path>) -> Result<SourceTree> {
     match dir {
         None => Ok(SourceTree::embedded()),
-        Some(dir) => SourceTree::from_dir(dir, &["toolkit.toml"], &["pages", "assets"]),
+        Some(dir) => SourceTree::from_dir(dir, &["toolkit.toml"], &["pages", "snippets", "assets"]),
     }
 }
 

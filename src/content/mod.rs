@@ -3,7 +3,9 @@
 
 pub mod frontmatter;
 pub mod load;
+pub mod schema;
 pub mod sections;
+pub mod snippets;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -14,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::SourceFile;
 pub use load::load_toolkit;
 pub use sections::Heading;
+pub use snippets::Snippets;
 pub use source::SourceTree;
 
 /// The parsed `toolkit.toml`.
@@ -29,6 +32,8 @@ pub struct ToolkitMeta {
     pub publisher: String,
     /// Default variables, overridable by a district.
     pub vars: BTreeMap<String, toml::Value>,
+    /// What each variable may be, how they relate, the platforms' words.
+    pub schema: Arc<schema::Schema>,
     pub parts: Vec<Part>,
 }
 
@@ -147,6 +152,8 @@ pub struct Toolkit {
     pub pages: BTreeMap<String, Page>,
     /// Files under `assets/`, by name relative to it.
     pub assets: BTreeMap<String, Arc<[u8]>>,
+    /// Text under `snippets/` that pages include, by file name.
+    pub snippets: Snippets,
 }
 
 impl Toolkit {

@@ -3,6 +3,7 @@
 
 pub mod markdown;
 pub mod outputs;
+pub mod plural;
 pub mod print;
 pub mod site;
 pub mod templates;

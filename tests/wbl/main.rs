@@ -14,4 +14,5 @@ mod lock;
 mod overrides;
 mod pipeline;
 mod publish;
+mod schema;
 mod serve;
