@@ -16,7 +16,7 @@ use crate::render::{self, Formats, OutputFile};
 pub fn toolkit_tree(dir: Option<&Path>) -> Result<SourceTree> {
     match dir {
         None => Ok(SourceTree::embedded()),
-        Some(dir) => SourceTree::from_dir(dir, &["toolkit.toml"], &["pages", "assets"]),
+        Some(dir) => SourceTree::from_dir(dir, &["toolkit.toml"], &["pages", "snippets", "assets"]),
     }
 }
 

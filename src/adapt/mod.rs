@@ -33,6 +33,8 @@ pub struct Adapted {
     pub hidden: BTreeSet<String>,
     /// Assets by name: the district's first, then the toolkit's.
     pub assets: BTreeMap<String, Arc<[u8]>>,
+    /// The toolkit's snippets, which page text includes.
+    pub snippets: crate::content::Snippets,
     /// Every override applied, with the upstream text it was made against.
     pub applied: Vec<AppliedOverride>,
     /// The heading ids each toolkit page has upstream, so a link to a
@@ -308,6 +310,7 @@ pub fn adapt(
         pages,
         hidden,
         assets,
+        snippets: toolkit.snippets.clone(),
         applied,
         lock_update,
         upstream_ids: toolkit
@@ -701,6 +704,10 @@ fn build_context(
             "language": meta.language,
         }),
     };
+    // The language the text is written in, for `plural` and the like.
+    let lang = district
+        .and_then(|d| d.language.clone())
+        .unwrap_or_else(|| meta.language.clone());
     let contacts = district.map_or(Vec::new(), |d| d.contacts.clone());
     let partners = district.map_or(Vec::new(), |d| d.partners.clone());
     json!({
@@ -708,6 +715,7 @@ fn build_context(
         "contact": contacts.first(),
         "contacts": contacts,
         "partners": partners,
+        "lang": lang,
         "vars": serde_json::to_value(vars).unwrap_or(Value::Null),
         "toolkit": {
             "id": meta.id,

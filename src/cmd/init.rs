@@ -133,7 +133,7 @@ fn toolkit(args: InitToolkitArgs, reporter: &mut Reporter) -> Result<u8> {
     }
     // Folders the loader reads, even when the embedded toolkit has nothing
     // in them yet (git does not keep empty folders).
-    for folder in ["pages", "assets"] {
+    for folder in ["pages", "snippets", "assets"] {
         fs::create_dir_all(&dir.join(folder))?;
     }
     for (rel, bytes) in &files {

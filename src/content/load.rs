@@ -156,6 +156,10 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         .map(|(path, bytes)| (path["assets/".len()..].to_string(), bytes.clone()))
         .collect();
 
+    let (snippets, snippets_ok) = super::snippets::load_snippets(tree, diags);
+    ok &= snippets_ok;
+    super::snippets::warn_unused(&pages, &snippets, diags);
+
     let version = version?;
     if !ok {
         return None;
@@ -183,6 +187,7 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         manifest,
         pages,
         assets,
+        snippets,
     })
 }
 

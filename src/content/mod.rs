@@ -4,6 +4,7 @@
 pub mod frontmatter;
 pub mod load;
 pub mod sections;
+pub mod snippets;
 pub mod source;
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::diag::SourceFile;
 pub use load::load_toolkit;
 pub use sections::Heading;
+pub use snippets::Snippets;
 pub use source::SourceTree;
 
 /// The parsed `toolkit.toml`.
@@ -147,6 +149,8 @@ pub struct Toolkit {
     pub pages: BTreeMap<String, Page>,
     /// Files under `assets/`, by name relative to it.
     pub assets: BTreeMap<String, Arc<[u8]>>,
+    /// Text under `snippets/` that pages include, by file name.
+    pub snippets: Snippets,
 }
 
 impl Toolkit {

@@ -7,13 +7,15 @@
 //! `page.html#id`, the handbook to `#page--id`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
-use crate::adapt::{Adapted, AdaptedPage};
-use crate::content::sections::markdown_options;
-use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::adapt::{Adapted, AdaptedPage, Composed};
+use crate::content::sections::{self, markdown_options};
+use crate::content::snippets::{self, Snippets};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
 
 /// Marks a hole in rendered HTML: `HOLE n HOLE`. A private-use character,
 /// removed from page text before rendering so it cannot be forged.
@@ -87,13 +89,19 @@ pub struct PageTemplates {
     tera: tera::Tera,
     /// The text each template was made from, by page id.
     texts: HashMap<String, String>,
+    /// The snippets parsed with the pages; `None` when they have errors
+    /// (each district reports them).
+    snippets: Option<SnippetSet>,
+    /// The snippets the templates were made with.
+    source: Snippets,
 }
 
 impl PageTemplates {
     /// Parses the pages of `adapted` (the generic toolkit, usually). A page
     /// that does not parse is left out, so each district reports it.
     pub fn new(adapted: &Adapted) -> PageTemplates {
-        let mut tera = page_tera();
+        let snippets = SnippetSet::new(&adapted.snippets, &mut Diagnostics::new());
+        let mut tera = snippets.as_ref().map_or_else(page_tera, |s| s.tera.clone());
         let mut texts = HashMap::new();
         for page in &adapted.pages {
             if tera
@@ -103,20 +111,207 @@ impl PageTemplates {
                 texts.insert(page.id.clone(), page.text.text.clone());
             }
         }
-        PageTemplates { tera, texts }
+        PageTemplates {
+            tera,
+            texts,
+            snippets,
+            source: adapted.snippets.clone(),
+        }
     }
 
     /// The parsed template of `page`, if its text is the one parsed.
     fn get(&self, page: &AdaptedPage) -> Option<&tera::Tera> {
         (self.texts.get(&page.id) == Some(&page.text.text)).then_some(&self.tera)
     }
+
+    /// Whether these templates were made with `snippets`.
+    fn fits(&self, snippets: &Snippets) -> bool {
+        same_snippets(&self.source, snippets)
+    }
 }
 
-/// A tera set up for page text: every value escaped for Markdown.
+fn same_snippets(a: &Snippets, b: &Snippets) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|((ka, va), (kb, vb))| ka == kb && (Arc::ptr_eq(va, vb) || va.text == vb.text))
+}
+
+/// The snippets of a render, parsed once: each page's template is added
+/// to a copy of `tera`, so a page's `{% include %}` finds them.
+pub struct SnippetSet {
+    tera: tera::Tera,
+    /// Each snippet's text as tera sees it (heading ids pinned), mapped
+    /// back to its file, by template name (`snippets/NAME.md`).
+    texts: BTreeMap<String, Composed>,
+    source: Snippets,
+}
+
+impl SnippetSet {
+    /// Parses `snippets`. Returns `None` after reporting errors: an
+    /// include of a snippet that does not exist, or tera syntax.
+    pub fn new(snippets: &Snippets, diags: &mut Diagnostics) -> Option<SnippetSet> {
+        let mut texts = BTreeMap::new();
+        let mut ok = true;
+        for (name, file) in snippets {
+            let composed = pinned_snippet(file);
+            for d in missing_includes(&composed, snippets, &file.path) {
+                diags.push(d);
+                ok = false;
+            }
+            texts.insert(format!("{}{name}", snippets::PREFIX), composed);
+        }
+        if !ok {
+            return None;
+        }
+        let mut tera = page_tera();
+        let protected: Vec<(&String, String)> = texts
+            .iter()
+            .map(|(name, c)| (name, protect_ids(&c.text)))
+            .collect();
+        let set = match tera.add_raw_templates(protected.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            Ok(()) => SnippetSet {
+                tera,
+                texts,
+                source: snippets.clone(),
+            },
+            Err(e) => {
+                let set = SnippetSet {
+                    tera: page_tera(),
+                    texts,
+                    source: Snippets::new(),
+                };
+                diags.push(set.snippet_error(&e));
+                return None;
+            }
+        };
+        Some(set)
+    }
+
+    /// A tera error in a snippet's own text (syntax), at its file and line.
+    fn snippet_error(&self, e: &tera::Error) -> Diagnostic {
+        let report = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r,
+            _ => {
+                let mut d = Diagnostic::error(format!("could not read the snippets: {e}"));
+                if let Some(file) = self
+                    .texts
+                    .iter()
+                    .find(|(name, _)| e.to_string().contains(name.as_str()))
+                    .and_then(|(_, c)| c.locate(0))
+                {
+                    d = d.in_file(file.0.path.clone());
+                }
+                return d;
+            }
+        };
+        let unclosed = report.message() == "Unexpected end of input";
+        let (message, help) = if unclosed {
+            (
+                "a `{%` tag is not closed: the snippet ends first".to_string(),
+                Some(
+                    "every `{% if … %}` needs an `{% endif %}` (and `{% for %}` an `{% endfor %}`) in the same snippet",
+                ),
+            )
+        } else {
+            (format!("in snippet text: {}", report.message()), None)
+        };
+        let mut d = Diagnostic::error(message);
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        let Some(text) = self.texts.get(report.filename()) else {
+            return d.in_file(report.filename().to_string());
+        };
+        let span = report.span().range.clone();
+        let (at, width) = match unclosed.then(|| unclosed_tag_offset(&text.text)).flatten() {
+            Some(at) => (at, 2),
+            None => (span.start, span.len().max(1)),
+        };
+        match text.locate(at) {
+            Some((file, offset)) => d.at(file, offset..offset + width),
+            None => d.in_file(report.filename().to_string()),
+        }
+    }
+
+    /// Where `needle` is written in a snippet, for a diagnostic about text
+    /// a page got from one.
+    fn find(&self, needle: &str) -> Option<(&Arc<SourceFile>, usize)> {
+        self.texts
+            .values()
+            .find_map(|c| c.text.find(needle).and_then(|i| c.locate(i)))
+    }
+}
+
+/// A snippet's text with every slugged heading id written out, as pages
+/// have theirs, so a heading a snippet brings keeps a stable id.
+fn pinned_snippet(file: &Arc<SourceFile>) -> Composed {
+    let text = file.text.as_str();
+    let (headings, _) = sections::scan(text, &HashSet::new());
+    let mut out = Composed::new();
+    let mut at = 0;
+    for pin in headings.iter().filter_map(|h| h.pin.as_ref()) {
+        out.push_from(file, at, &text[at..pin.range.start]);
+        out.push_generated(&pin.text);
+        at = pin.range.end;
+    }
+    out.push_from(file, at, &text[at..]);
+    out
+}
+
+/// An error for each `{% include %}` of `text` that names no snippet.
+fn missing_includes(text: &Composed, snippets: &Snippets, fallback: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for include in snippets::includes(&text.text) {
+        let key = include.snippet();
+        if key.is_some_and(|k| snippets.contains_key(k)) {
+            continue;
+        }
+        let names: Vec<String> = snippets
+            .keys()
+            .map(|k| format!("{}{k}", snippets::PREFIX))
+            .collect();
+        let mut d = match key {
+            Some(_) => Diagnostic::error(format!("snippet `{}` does not exist", include.name)).with_help(
+                did_you_mean(include.name, names.iter().map(String::as_str)).unwrap_or_else(|| {
+                    if names.is_empty() {
+                        format!("write the text in the toolkit's `{}` file", include.name)
+                    } else {
+                        format!(
+                            "the snippets are: {}",
+                            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        )
+                    }
+                }),
+            ),
+            None => Diagnostic::error(format!("`{}` is not a snippet: only snippets can be included", include.name))
+                .with_help(
+                    did_you_mean(&format!("{}{}", snippets::PREFIX, include.name), names.iter().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            format!(
+                                "put shared text in `{}NAME.md` of the toolkit and write {{% include \"{}NAME.md\" %}}",
+                                snippets::PREFIX,
+                                snippets::PREFIX
+                            )
+                        }),
+                ),
+        };
+        d = match text.locate(include.name_span.start) {
+            Some((file, offset)) => d.at(file, offset..offset + include.name.len()),
+            None => d.in_file(fallback.to_string()),
+        };
+        out.push(d);
+    }
+    out
+}
+
+/// A tera set up for page text: every value escaped for Markdown, and
+/// wbl's own filters.
 fn page_tera() -> tera::Tera {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([""]);
     tera.set_escape_fn(escape_markdown);
+    tera.register_filter("plural", super::plural::filter);
     tera
 }
 
@@ -130,6 +325,26 @@ pub fn render_pages_with(
     shared: Option<&PageTemplates>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<RenderedPage>> {
+    render_pages_using(adapted, &adapted.snippets, shared, diags)
+}
+
+/// Like [`render_pages_with`], with the snippets pages include given (a
+/// language's own versions, say).
+pub fn render_pages_using(
+    adapted: &Adapted,
+    snippets: &Snippets,
+    shared: Option<&PageTemplates>,
+    diags: &mut Diagnostics,
+) -> Option<Vec<RenderedPage>> {
+    let shared = shared.filter(|s| s.fits(snippets));
+    let parsed;
+    let set = match shared.and_then(|s| s.snippets.as_ref()) {
+        Some(set) => set,
+        None => {
+            parsed = SnippetSet::new(snippets, diags)?;
+            &parsed
+        }
+    };
     let context = match tera::Context::from_serialize(&adapted.context) {
         Ok(c) => c,
         Err(e) => {
@@ -146,12 +361,13 @@ pub fn render_pages_with(
         .par_iter()
         .map(|page| {
             let mut fill_diags = Diagnostics::new();
-            let Some(text) = fill_variables(page, &context, shared, &mut fill_diags) else {
+            let Some(text) = fill_variables(page, &context, shared, set, &mut fill_diags) else {
                 return Err(fill_diags);
             };
             let mut ctx = PageCtx {
                 adapted,
                 page,
+                snippets: set,
                 visible: &visible,
                 log: Vec::new(),
                 ok: true,
@@ -197,7 +413,7 @@ pub fn render_pages_with(
                     page: target,
                     section,
                     needle,
-                } => match check_section(adapted, page, ids[target.as_str()], target, section, needle) {
+                } => match check_section(adapted, page, set, ids[target.as_str()], target, section, needle) {
                     SectionCheck::Found => {}
                     SectionCheck::Removed(d) => {
                         diags.push(d);
@@ -257,6 +473,7 @@ enum SectionCheck {
 fn check_section(
     adapted: &Adapted,
     page: &AdaptedPage,
+    snippets: &SnippetSet,
     ids: &HashSet<String>,
     page_id: &str,
     section: &str,
@@ -272,6 +489,7 @@ fn check_section(
     {
         return SectionCheck::Removed(point_at(
             page,
+            snippets,
             Diagnostic::warning(format!(
                 "link to section `{page_id}#{section}`, which the district's overrides removed; the link now leads to the page `{page_id}`"
             ))
@@ -287,6 +505,7 @@ fn check_section(
     .unwrap_or_else(|| format!("`wbl list` prints the sections of `{page_id}`"));
     SectionCheck::Missing(point_at(
         page,
+        snippets,
         Diagnostic::error(format!(
             "link to section `{page_id}#{section}`, which does not exist"
         ))
@@ -301,12 +520,20 @@ fn fill_variables(
     page: &AdaptedPage,
     context: &tera::Context,
     shared: Option<&PageTemplates>,
+    snippets: &SnippetSet,
     diags: &mut Diagnostics,
 ) -> Option<String> {
+    let missing = missing_includes(&page.text, &snippets.source, &page.file.path);
+    if !missing.is_empty() {
+        for d in missing {
+            diags.push(d);
+        }
+        return None;
+    }
     let result = match shared.and_then(|s| s.get(page)) {
         Some(tera) => tera.render(&page.id, context),
         None => {
-            let mut tera = page_tera();
+            let mut tera = snippets.tera.clone();
             tera.add_raw_template(&page.id, &protect_ids(&page.text.text))
                 .and_then(|()| tera.render(&page.id, context))
         }
@@ -315,7 +542,7 @@ fn fill_variables(
         Ok(text) => Some(restore_ids(text)),
         Err(e) => {
             let source = protect_ids(&page.text.text);
-            diags.push(tera_diagnostic(&e, page, &source, context));
+            diags.push(tera_diagnostic(&e, page, &source, snippets, context));
             None
         }
     }
@@ -386,7 +613,13 @@ fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 }
 
 /// A tera error as a diagnostic at the file and line it came from.
-fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &tera::Context) -> Diagnostic {
+fn tera_diagnostic(
+    e: &tera::Error,
+    page: &AdaptedPage,
+    page_source: &str,
+    snippets: &SnippetSet,
+    context: &tera::Context,
+) -> Diagnostic {
     let report = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -397,6 +630,13 @@ fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &
             page.id
         ))
         .in_file(page.file.path.clone());
+    };
+    // An error inside an included snippet is reported at the snippet's
+    // line: that is where the text to fix is.
+    let snippet = snippets.texts.get(report.filename());
+    let (source, origin) = match snippet {
+        Some(composed) => (composed.text.as_str(), composed),
+        None => (page_source, &page.text),
     };
     let span = report.span().range.clone();
     let message = report.message();
@@ -413,7 +653,9 @@ fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &
 
     let (text, help) = if let Some(rest) = message.strip_prefix("Variable `") {
         let name = rest.split('`').next().unwrap_or(full_name);
-        let known = ["district", "contacts", "contact", "partners", "vars", "toolkit"];
+        let known = [
+            "district", "contacts", "contact", "partners", "vars", "platform", "lang", "toolkit",
+        ];
         (
             format!("unknown variable `{name}`"),
             did_you_mean(name, known).or_else(|| {
@@ -456,7 +698,7 @@ fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &
     } else {
         start
     };
-    if let Some((file, offset)) = page.text.locate(at) {
+    if let Some((file, offset)) = origin.locate(at) {
         d = d.at(file, offset..offset + (end - start).max(1));
     } else {
         d = d.in_file(page.file.path.clone());
@@ -508,6 +750,7 @@ fn available_fields(context: &tera::Context, path: &str) -> Vec<String> {
 struct PageCtx<'a> {
     adapted: &'a Adapted,
     page: &'a AdaptedPage,
+    snippets: &'a SnippetSet,
     /// The ids of the pages the district shows.
     visible: &'a BTreeSet<&'a str>,
     log: Vec<Logged>,
@@ -516,10 +759,15 @@ struct PageCtx<'a> {
 
 /// Points a diagnostic at where `needle` is written in the page text (for
 /// `](dest`, at the destination).
-fn point_at(page: &AdaptedPage, d: Diagnostic, needle: &str) -> Diagnostic {
+/// Text a page got from a snippet is found in the snippet.
+fn point_at(page: &AdaptedPage, snippets: &SnippetSet, d: Diagnostic, needle: &str) -> Diagnostic {
     let text = &page.text.text;
     let skip = if needle.starts_with("](") { 2 } else { 0 };
-    match text.find(needle).and_then(|i| page.text.locate(i + skip)) {
+    let found = text
+        .find(needle)
+        .and_then(|i| page.text.locate(i + skip))
+        .or_else(|| snippets.find(needle).map(|(f, o)| (f, o + skip)));
+    match found {
         Some((file, offset)) => d.at(file, offset..offset + needle.len() - skip),
         None => d.in_file(page.file.path.clone()),
     }
@@ -527,13 +775,13 @@ fn point_at(page: &AdaptedPage, d: Diagnostic, needle: &str) -> Diagnostic {
 
 impl PageCtx<'_> {
     fn error(&mut self, d: Diagnostic, needle: &str) {
-        let d = point_at(self.page, d, needle);
+        let d = point_at(self.page, self.snippets, d, needle);
         self.log.push(Logged::Diagnostic(d));
         self.ok = false;
     }
 
     fn warn(&mut self, d: Diagnostic, needle: &str) {
-        let d = point_at(self.page, d, needle);
+        let d = point_at(self.page, self.snippets, d, needle);
         self.log.push(Logged::Diagnostic(d));
     }
 }

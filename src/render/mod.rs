@@ -3,6 +3,7 @@
 
 pub mod color;
 pub mod markdown;
+pub mod plural;
 pub mod print;
 pub mod site;
 pub mod templates;

@@ -1,0 +1,214 @@
+//! Single-source text and checked variables: snippets pages include, the
+//! variable schema of toolkit.toml with its relations, the platform
+//! vocabulary, the `plural` filter and what `wbl init district` writes
+//! about each variable.
+
+use crate::helper::Fixture;
+
+const DISTRICT: &str = "[district]\nid = \"test-usd\"\nname = \"Test *USD*\"\n";
+
+/// The mini toolkit with a snippet that two pages include.
+fn with_snippet() -> Fixture {
+    let fx = Fixture::with_toolkit();
+    fx.write(
+        "toolkit/snippets/display-names.md",
+        "## Display names {#display-names}\n\nStudents at {{ district.short_name }} join {{ vars.platform }} as first name and last initial.\n\n### Why\n\nSee [the recording rules](safety.md#recording).\n",
+    );
+    for page in ["intro", "safety"] {
+        let rel = format!("toolkit/pages/{page}.md");
+        let text = fx.read(&rel);
+        fx.write(
+            &rel,
+            &format!("{text}\n{{% include \"snippets/display-names.md\" %}}\n"),
+        );
+    }
+    fx
+}
+
+#[test]
+fn a_snippet_renders_in_every_page_that_includes_it() {
+    let fx = with_snippet();
+    fx.write(
+        "d/district.toml",
+        &format!("{DISTRICT}\n[vars]\nplatform = \"Webex\"\n"),
+    );
+    fx.adapt(Some("d")).success().no_warnings();
+    for page in ["intro", "safety"] {
+        let main = fx.main_of(page);
+        // Variables inside the snippet are filled in, and a district's
+        // value stays text.
+        assert!(
+            main.contains("Students at Test *USD* join Webex as first name and last initial."),
+            "{page}: {main}"
+        );
+        assert!(
+            main.contains(r#"<h2 id="display-names">Display names</h2>"#),
+            "{page}"
+        );
+        // A slugged heading of the snippet gets its id, like a page's.
+        assert!(main.contains(r#"<h3 id="why">Why</h3>"#), "{page}");
+        assert!(main.contains(r#"recording">the recording rules</a>"#), "{page}");
+    }
+    let handbook = fx.read("out/print/handbook.html");
+    assert_eq!(handbook.matches("join Webex as first name").count(), 2);
+}
+
+#[test]
+fn an_include_of_a_missing_snippet_names_the_page_line() {
+    let fx = with_snippet();
+    let text = fx.read("toolkit/pages/safety.md");
+    fx.write(
+        "toolkit/pages/safety.md",
+        &text.replace("snippets/display-names.md", "snippets/display-name.md"),
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit"]);
+    run.failure();
+    assert_eq!(
+        run.stderr.replace('\\', "/"),
+        "error: snippet `snippets/display-name.md` does not exist
+  --> toolkit/pages/safety.md:25:13
+   |
+25 | {% include \"snippets/display-name.md\" %}
+   |             ^^^^^^^^^^^^^^^^^^^^^^^^
+  = help: did you mean `snippets/display-names.md`?
+
+check failed: 1 error
+"
+    );
+}
+
+#[test]
+fn an_error_inside_a_snippet_names_the_snippet_line() {
+    let fx = with_snippet();
+    let text = fx.read("toolkit/snippets/display-names.md");
+    fx.write(
+        "toolkit/snippets/display-names.md",
+        &text.replace("{{ vars.platform }}", "{{ vars.platfrom }}"),
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit"]);
+    run.failure();
+    assert!(
+        run.stderr.replace('\\', "/").starts_with(
+            "error: unknown variable `vars.platfrom`
+ --> toolkit/snippets/display-names.md:3:47
+"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `vars.platform`?"),
+        "{}",
+        run.stderr
+    );
+    // One error, though two pages include the snippet.
+    assert!(run.stderr.ends_with("check failed: 1 error\n"), "{}", run.stderr);
+}
+
+#[test]
+fn a_broken_link_inside_a_snippet_points_at_the_snippet() {
+    let fx = with_snippet();
+    let text = fx.read("toolkit/snippets/display-names.md");
+    fx.write(
+        "toolkit/snippets/display-names.md",
+        &text.replace("safety.md#recording", "safety.md#recordings"),
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .replace('\\', "/")
+            .contains("--> toolkit/snippets/display-names.md:7:27"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_syntax_error_in_a_snippet_names_the_snippet() {
+    let fx = with_snippet();
+    fx.write(
+        "toolkit/snippets/broken.md",
+        "Intro\n\n{% if vars.platform %}never closed\n",
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit"]);
+    run.failure();
+    assert!(
+        run.stderr.replace('\\', "/").contains(
+            "error: a `{%` tag is not closed: the snippet ends first\n --> toolkit/snippets/broken.md:3:1"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_snippet_no_page_includes_is_a_warning() {
+    let fx = with_snippet();
+    fx.write("toolkit/snippets/orphan.md", "Nobody reads this.\n");
+    let run = fx.wbl(&["check", "--toolkit", "toolkit"]);
+    run.success();
+    assert!(
+        run.stderr.replace('\\', "/").contains(
+            "warning: snippet `snippets/orphan.md` is not included by any page\n --> toolkit/snippets/orphan.md:1:1"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        fx.wbl(&["check", "--toolkit", "toolkit", "--deny-warnings"]).code,
+        1
+    );
+}
+
+#[test]
+fn init_toolkit_writes_the_snippets_out() {
+    let fx = Fixture::new();
+    fx.wbl(&["init", "toolkit", "tk"]).success();
+    assert!(fx.path("tk/snippets").is_dir(), "the snippets folder is written");
+    // Every snippet of the built-in toolkit, byte for byte.
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("toolkit-content/snippets");
+    if source.is_dir() {
+        for entry in std::fs::read_dir(&source).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert_eq!(
+                std::fs::read(entry.path()).unwrap(),
+                std::fs::read(fx.path(&format!("tk/snippets/{name}"))).unwrap(),
+                "{name}"
+            );
+        }
+    }
+    // A snippet written into the toolkit folder is read back from it.
+    fx.write(
+        "tk/snippets/zz-test.md",
+        "SNIPPET-FROM-DISK {{ vars.platform }}\n",
+    );
+    let page = fx.read("tk/pages/welcome.md");
+    fx.write(
+        "tk/pages/welcome.md",
+        &format!("{page}\n{{% include \"snippets/zz-test.md\" %}}\n"),
+    );
+    fx.wbl(&["adapt", "--toolkit", "tk", "--out", "out"]).success();
+    assert!(fx.main_of("welcome").contains("SNIPPET-FROM-DISK Zoom"));
+}
+
+#[test]
+fn plural_gives_the_number_and_the_right_word() {
+    let fx = Fixture::with_toolkit();
+    let text = fx.read("toolkit/pages/intro.md");
+    fx.write(
+        "toolkit/pages/intro.md",
+        &format!(
+            "{text}\nDue {{{{ vars.session_minutes | plural(one=\"minute\", other=\"minutes\") }}}} in; {{{{ 1 | plural(one=\"week\", other=\"weeks\") }}}}; {{{{ 2 | plural(one=\"week\", other=\"weeks\", bare=true) }}}}.\n"
+        ),
+    );
+    fx.write(
+        "d/district.toml",
+        &format!("{DISTRICT}\n[vars]\nsession_minutes = 1\n"),
+    );
+    fx.adapt(Some("d")).success();
+    assert!(fx.main_of("intro").contains("Due 1 minute in; 1 week; weeks."));
+    fx.adapt(None).success();
+    assert!(fx.main_of("intro").contains("Due 90 minutes in; 1 week; weeks."));
+}
