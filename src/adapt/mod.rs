@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use crate::content::schema::{self, Values};
 use crate::content::sections::{self, Heading};
 use crate::content::{FrontMatter, Page, Toolkit, ToolkitMeta};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
@@ -35,6 +36,9 @@ pub struct Adapted {
     pub assets: BTreeMap<String, Arc<[u8]>>,
     /// The toolkit's snippets, which page text includes.
     pub snippets: crate::content::Snippets,
+    /// The variables, checked, with their values in each language
+    /// (`vars.vars_for(lang)`, `vars.platform_for(lang)`).
+    pub vars: Values,
     /// Every override applied, with the upstream text it was made against.
     pub applied: Vec<AppliedOverride>,
     /// The heading ids each toolkit page has upstream, so a link to a
@@ -100,7 +104,7 @@ pub fn adapt(
 ) -> Option<Adapted> {
     let errors_before = diags.count(crate::diag::Severity::Error);
     let vars = merge_vars(toolkit, district.map(|d| &**d), diags);
-    let context = build_context(toolkit, district.map(|d| &**d), vars);
+    let context = build_context(toolkit, district.map(|d| &**d), &vars);
 
     let empty = District::empty_overrides();
     let d: &District = district.map_or(&empty, |d| d);
@@ -311,6 +315,7 @@ pub fn adapt(
         hidden,
         assets,
         snippets: toolkit.snippets.clone(),
+        vars,
         applied,
         lock_update,
         upstream_ids: toolkit
@@ -617,74 +622,15 @@ fn place_added_pages(
     }
 }
 
-/// The toolkit's variables with the district's values over them. A key the
-/// toolkit does not define, or a value of another type, is an error.
-fn merge_vars(
-    toolkit: &Toolkit,
-    district: Option<&District>,
-    diags: &mut Diagnostics,
-) -> BTreeMap<String, toml::Value> {
-    let mut vars = toolkit.meta.vars.clone();
-    let Some(d) = district else { return vars };
-    for (key, value) in &d.vars {
-        let key_str = key.get_ref();
-        match toolkit.meta.vars.get(key_str) {
-            None => {
-                let mut diag = Diagnostic::error(format!("unknown variable `vars.{key_str}`"))
-                    .at(&d.manifest, key.span());
-                diag = diag.with_help(
-                    did_you_mean(key_str, toolkit.meta.vars.keys().map(String::as_str)).unwrap_or_else(
-                        || {
-                            format!(
-                                "the toolkit's variables are: {}",
-                                toolkit
-                                    .meta
-                                    .vars
-                                    .keys()
-                                    .map(|k| format!("`{k}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        },
-                    ),
-                );
-                diags.push(diag);
-            }
-            Some(default) if default.type_str() != value.get_ref().type_str() => {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "`vars.{key_str}` must be a {} like the toolkit's default ({default}), not a {}",
-                        type_name(default),
-                        type_name(value.get_ref())
-                    ))
-                    .at(&d.manifest, value.span()),
-                );
-            }
-            Some(_) => {
-                vars.insert(key_str.clone(), value.get_ref().clone());
-            }
-        }
-    }
-    vars
+/// The toolkit's variables with the district's values over them, checked
+/// against the toolkit's schema: an unknown name, a value of another type
+/// or outside the allowed values, and a broken relation between variables
+/// are errors at their line in district.toml.
+fn merge_vars(toolkit: &Toolkit, district: Option<&District>, diags: &mut Diagnostics) -> Values {
+    schema::resolve(&toolkit.meta.schema, district.map(|d| &*d.manifest), diags)
 }
 
-fn type_name(v: &toml::Value) -> &'static str {
-    match v {
-        toml::Value::String(_) => "string",
-        toml::Value::Integer(_) => "whole number",
-        toml::Value::Float(_) => "number",
-        toml::Value::Boolean(_) => "true/false value",
-        toml::Value::Datetime(_) => "date",
-        toml::Value::Array(_) => "list",
-        toml::Value::Table(_) => "table",
-    }
-}
-
-fn build_context(
-    toolkit: &Toolkit,
-    district: Option<&District>,
-    vars: BTreeMap<String, toml::Value>,
-) -> Value {
+fn build_context(toolkit: &Toolkit, district: Option<&District>, vars: &Values) -> Value {
     let meta = &toolkit.meta;
     let district_value = match district {
         Some(d) => json!({
@@ -704,10 +650,9 @@ fn build_context(
             "language": meta.language,
         }),
     };
-    // The language the text is written in, for `plural` and the like.
-    let lang = district
-        .and_then(|d| d.language.clone())
-        .unwrap_or_else(|| meta.language.clone());
+    // The language the toolkit's text is written in, for `plural` and the
+    // words variables.
+    let lang = meta.language.as_str();
     let contacts = district.map_or(Vec::new(), |d| d.contacts.clone());
     let partners = district.map_or(Vec::new(), |d| d.partners.clone());
     json!({
@@ -716,7 +661,8 @@ fn build_context(
         "contacts": contacts,
         "partners": partners,
         "lang": lang,
-        "vars": serde_json::to_value(vars).unwrap_or(Value::Null),
+        "vars": serde_json::to_value(vars.vars_for(lang)).unwrap_or(Value::Null),
+        "platform": vars.platform_for(lang),
         "toolkit": {
             "id": meta.id,
             "title": meta.title,

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::frontmatter::{self, SplitError};
+use super::schema;
 use super::sections;
 use super::{FrontMatter, Page, Part, SourceTree, Toolkit, ToolkitMeta, is_valid_id};
 use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
@@ -28,8 +29,16 @@ struct ToolkitFile {
     license: String,
     #[serde(default)]
     publisher: String,
+    /// Read with their spans by [`schema::parse`]; only accepted here.
     #[serde(default)]
-    vars: BTreeMap<String, toml::Value>,
+    #[allow(dead_code)]
+    vars: Option<toml::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    relations: Option<toml::Value>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    platforms: Option<toml::Value>,
     #[serde(default)]
     parts: Vec<PartFile>,
 }
@@ -66,6 +75,8 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         diags.push(invalid_id(&manifest, &file.id, "toolkit id"));
         ok = false;
     }
+    let schema = schema::parse(&manifest, diags);
+    ok &= schema.is_some();
     let version = match semver::Version::parse(file.version.get_ref()) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -161,6 +172,7 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
     super::snippets::warn_unused(&pages, &snippets, diags);
 
     let version = version?;
+    let schema = schema?;
     if !ok {
         return None;
     }
@@ -173,7 +185,8 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
             language: file.language,
             license: file.license,
             publisher: file.publisher,
-            vars: file.vars,
+            vars: schema.defaults(),
+            schema: Arc::new(schema),
             parts: file
                 .parts
                 .into_iter()

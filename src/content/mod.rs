@@ -3,6 +3,7 @@
 
 pub mod frontmatter;
 pub mod load;
+pub mod schema;
 pub mod sections;
 pub mod snippets;
 pub mod source;
@@ -31,6 +32,8 @@ pub struct ToolkitMeta {
     pub publisher: String,
     /// Default variables, overridable by a district.
     pub vars: BTreeMap<String, toml::Value>,
+    /// What each variable may be, how they relate, the platforms' words.
+    pub schema: Arc<schema::Schema>,
     pub parts: Vec<Part>,
 }
 

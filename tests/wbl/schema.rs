@@ -212,3 +212,203 @@ fn plural_gives_the_number_and_the_right_word() {
     fx.adapt(None).success();
     assert!(fx.main_of("intro").contains("Due 90 minutes in; 1 week; weeks."));
 }
+
+#[test]
+fn check_rejects_impossible_values_in_the_embedded_toolkit() {
+    let fx = Fixture::new();
+    fx.write(
+        "d/district.toml",
+        "[district]\nid = \"test-usd\"\nname = \"Test USD\"\n\n[vars]\nsession_minutes = 100\nplatform = \"Microsoft Temas\"\napplication_weeks = 3\nconsent_due_weeks = 4\n",
+    );
+    let run = fx.wbl(&["check", "--district", "d"]);
+    run.failure();
+    assert_eq!(
+        run.stderr.replace('\\', "/"),
+        "error: `vars.session_minutes` must be one of 60, 75, 90, 120 (minutes), not 100
+ --> d/district.toml:6:19
+  |
+6 | session_minutes = 100
+  |                   ^^^
+
+error: `vars.platform` must be one of \"Zoom\", \"Microsoft Teams\", \"Google Meet\", \"Webex\", not \"Microsoft Temas\"
+ --> d/district.toml:7:12
+  |
+7 | platform = \"Microsoft Temas\"
+  |            ^^^^^^^^^^^^^^^^^
+  = help: did you mean \"Microsoft Teams\"?
+
+error: consent_due_weeks = 4 and application_weeks = 3: signed consent forms are due after student applications open, so consent_due_weeks must be less than application_weeks
+ --> d/district.toml:9:21
+  |
+9 | consent_due_weeks = 4
+  |                     ^
+  = help: the toolkit's rule is `consent_due_weeks < application_weeks`; change `consent_due_weeks` or `application_weeks` (or both) so it holds
+
+check failed: 3 errors
+"
+    );
+    // `adapt` refuses the same values.
+    fx.wbl(&["adapt", "--district", "d", "--out", "out"]).failure();
+    assert!(!fx.exists("out"));
+}
+
+#[test]
+fn per_language_values_only_for_words_variables() {
+    let fx = Fixture::new();
+    fx.write(
+        "d/district.toml",
+        "[district]\nid = \"test-usd\"\nname = \"Test USD\"\n\n[vars]\ncareer_plan_name = \"ECAP\"\n\n[vars.es]\ncareer_plan_name = \"plan ECAP\"\nsession_minutes = 60\n",
+    );
+    let run = fx.wbl(&["check", "--district", "d"]);
+    run.failure();
+    assert!(
+        run.stderr.replace('\\', "/").starts_with(
+            "error: `session_minutes` is the same in every language, so it cannot be set in [vars.es]\n  --> d/district.toml:10:1\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.ends_with("check failed: 1 error\n"), "{}", run.stderr);
+}
+
+/// The mini toolkit with a schema, relations and two platforms.
+fn with_schema() -> Fixture {
+    let fx = Fixture::with_toolkit();
+    let toml = fx.read("toolkit/toolkit.toml");
+    let toml = toml.replace(
+        "[vars]\nplatform = \"Zoom\"\nsession_minutes = 90\nprovides_devices = true\n",
+        r#"[vars]
+provides_devices = true
+
+[vars.platform]
+default = "Zoom"
+description = "Video platform used for sessions."
+
+[vars.session_minutes]
+default = 90
+description = "Length of one live session."
+unit = "minutes"
+min = 45
+max = 180
+
+[[relations]]
+rule = "session_minutes >= 45"
+message = "a session needs time for the partner's challenge"
+
+[[platforms]]
+name = "Zoom"
+co_host = "co-host"
+waiting_room = "waiting room"
+
+[[platforms]]
+name = "Microsoft Teams"
+co_host = "co-organizer"
+waiting_room = "lobby"
+"#,
+    );
+    fx.write("toolkit/toolkit.toml", &toml);
+    let page = fx.read("toolkit/pages/intro.md");
+    fx.write(
+        "toolkit/pages/intro.md",
+        &format!("{page}\nMake the teacher the {{{{ platform.co_host }}}}; students wait in the {{{{ platform.waiting_room }}}} of {{{{ platform.name }}}}.\n"),
+    );
+    fx
+}
+
+#[test]
+fn the_platform_chooses_the_words_of_the_text() {
+    let fx = with_schema();
+    fx.adapt(None).success().no_warnings();
+    assert!(
+        fx.main_of("intro")
+            .contains("Make the teacher the co-host; students wait in the waiting room of Zoom.")
+    );
+    fx.write(
+        "d/district.toml",
+        &format!("{DISTRICT}\n[vars]\nplatform = \"Microsoft Teams\"\n"),
+    );
+    fx.adapt(Some("d")).success().no_warnings();
+    let intro = fx.main_of("intro");
+    assert!(
+        intro.contains("Make the teacher the co-organizer; students wait in the lobby of Microsoft Teams."),
+        "{intro}"
+    );
+    assert!(!intro.contains("co-host") && !intro.contains("waiting room"));
+}
+
+#[test]
+fn a_platform_missing_a_word_is_an_error_in_toolkit_toml() {
+    let fx = with_schema();
+    let toml = fx.read("toolkit/toolkit.toml");
+    fx.write(
+        "toolkit/toolkit.toml",
+        &toml.replace("waiting_room = \"lobby\"\n", ""),
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit"]);
+    run.failure();
+    assert!(
+        run.stderr.replace('\\', "/").starts_with(
+            "error: platform \"Microsoft Teams\" does not define `waiting_room`\n  --> toolkit/toolkit.toml:32:8\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_range_and_a_relation_with_a_number() {
+    let fx = with_schema();
+    fx.write(
+        "d/district.toml",
+        &format!("{DISTRICT}\n[vars]\nsession_minutes = 200\n"),
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit", "--district", "d"]);
+    run.failure();
+    assert!(
+        run.stderr
+            .starts_with("error: `vars.session_minutes` must be between 45 and 180 (minutes), not 200\n"),
+        "{}",
+        run.stderr
+    );
+    // A relation with a number, broken by a district value inside the range
+    // (here the range allows it; the relation is stricter).
+    let toml = fx.read("toolkit/toolkit.toml");
+    fx.write("toolkit/toolkit.toml", &toml.replace("min = 45", "min = 30"));
+    fx.write(
+        "d/district.toml",
+        &format!("{DISTRICT}\n[vars]\nsession_minutes = 40\n"),
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit", "--district", "d"]);
+    run.failure();
+    assert!(
+        run.stderr.starts_with(
+            "error: session_minutes = 40: a session needs time for the partner's challenge, so session_minutes must be at least 45\n"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_bad_rule_is_an_error_at_its_line_in_toolkit_toml() {
+    let fx = with_schema();
+    let toml = fx.read("toolkit/toolkit.toml");
+    fx.write(
+        "toolkit/toolkit.toml",
+        &toml.replace("session_minutes >= 45", "session_minute >= 45"),
+    );
+    let run = fx.wbl(&["check", "--toolkit", "toolkit"]);
+    run.failure();
+    assert!(
+        run.stderr.replace('\\', "/").starts_with(
+            "error: rule `session_minute >= 45` names `session_minute`, which is not a variable\n  --> toolkit/toolkit.toml:23:8\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `session_minutes`?"),
+        "{}",
+        run.stderr
+    );
+}
