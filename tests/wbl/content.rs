@@ -121,13 +121,19 @@ fn page_texts(dir: &std::path::Path) -> Vec<(String, String)> {
 
 #[test]
 fn a_one_hour_teams_middle_school_district_reads_its_own_words() {
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/teams-60-district");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/teams-60-district");
     let fx = Fixture::new();
     copy_dir(&fixture, &fx.path("district"));
-    fx.wbl(&["adapt", "--district", "district", "--out", "out", "--deny-warnings"])
-        .success()
-        .no_warnings();
+    fx.wbl(&[
+        "adapt",
+        "--district",
+        "district",
+        "--out",
+        "out",
+        "--deny-warnings",
+    ])
+    .success()
+    .no_warnings();
 
     let mut pages = page_texts(&fx.path("out/site"));
     pages.extend(page_texts(&fx.path("out/handouts")));
