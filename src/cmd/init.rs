@@ -304,55 +304,102 @@ fn reading_order(toolkit: &Toolkit) -> Vec<String> {
         .collect()
 }
 
-/// One commented line per toolkit variable with its default value and the
-/// toolkit's own comment, in toolkit.toml order.
+/// Each toolkit variable as a commented-out line with its default, under
+/// a comment with its description, unit and allowed values, in
+/// toolkit.toml order; then, when the toolkit has words variables, a
+/// commented `[vars.<lang>]` example.
 fn vars_lines(toolkit: &Toolkit) -> String {
+    let schema = &toolkit.meta.schema;
+    // A plain value's comment is the one after it in toolkit.toml.
     let comments = var_comments(&toolkit.manifest.text);
-    let mut keys: Vec<&String> = Vec::new();
-    for (key, _) in &comments {
-        if let Some((k, _)) = toolkit.meta.vars.get_key_value(key)
-            && !keys.contains(&k)
-        {
-            keys.push(k);
-        }
-    }
-    for key in toolkit.meta.vars.keys() {
-        if !keys.contains(&key) {
-            keys.push(key);
-        }
-    }
-    let assignments: Vec<(String, Option<&str>)> = keys
-        .iter()
-        .map(|key| {
-            let value = &toolkit.meta.vars[*key];
-            let comment = comments
-                .iter()
-                .find(|(k, _)| k == *key)
-                .and_then(|(_, c)| c.as_deref());
-            (format!("# {} = {value}", toml_key(key)), comment)
-        })
-        .collect();
-    let width = assignments
-        .iter()
-        .map(|(a, _)| a.chars().count())
-        .max()
-        .unwrap_or(0);
     let mut out = String::new();
-    if assignments.is_empty() {
+    if schema.vars.is_empty() {
         out.push_str("# (this toolkit has no variables)\n");
     }
-    for (assignment, comment) in assignments {
-        match comment {
-            Some(c) => {
-                let pad = width - assignment.chars().count();
-                let _ = writeln!(out, "{assignment}{}  # {c}", " ".repeat(pad));
+    for (i, var) in schema.vars.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut about = if var.description.is_empty() {
+            comments
+                .iter()
+                .find(|(k, _)| *k == var.name)
+                .and_then(|(_, c)| c.clone())
+                .unwrap_or_default()
+        } else {
+            var.description.clone()
+        };
+        let rule = match var.rule() {
+            Some(rule) => Some(capitalize(&rule)),
+            None => match (&var.unit, &var.default) {
+                (Some(unit), _) => Some(format!("In {unit}")),
+                (None, toml::Value::Boolean(_)) => Some("Write true or false".to_string()),
+                _ => None,
+            },
+        };
+        if let Some(rule) = rule {
+            if !about.is_empty() && !about.ends_with(['.', '!', '?']) {
+                about.push('.');
             }
-            None => {
-                let _ = writeln!(out, "{assignment}");
+            if !about.is_empty() {
+                about.push(' ');
+            }
+            about.push_str(&rule);
+            about.push('.');
+        }
+        if var.words {
+            about.push_str(" Wording of the text: you may give it per language (see below).");
+        }
+        for line in wrap(about.trim(), 76) {
+            let _ = writeln!(out, "# {line}");
+        }
+        let _ = writeln!(out, "# {} = {}", toml_key(&var.name), var.default);
+    }
+    let words: Vec<_> = schema.vars.iter().filter(|v| v.words).collect();
+    if let Some(lang) = words
+        .iter()
+        .flat_map(|v| v.translations.keys())
+        .find(|l| **l != toolkit.meta.language)
+    {
+        let _ = write!(
+            out,
+            "\n# Your own wording for pages in another language goes in a table named\n# after the language, with words variables only; the toolkit's own is:\n# [vars.{lang}]\n"
+        );
+        for var in &words {
+            if let Some(value) = var.translations.get(lang) {
+                let _ = writeln!(out, "# {} = {value}", toml_key(&var.name));
             }
         }
     }
     out
+}
+
+/// "one of 60, 90" → "One of 60, 90".
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn toml_key(key: &str) -> String {
@@ -543,6 +590,12 @@ mod tests {
                 ("plain".to_string(), None),
             ]
         );
+    }
+
+    #[test]
+    fn wraps_comments_at_spaces() {
+        assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
+        assert_eq!(wrap("", 9), Vec::<String>::new());
     }
 
     #[test]

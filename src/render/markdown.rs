@@ -86,9 +86,7 @@ pub fn render_pages(adapted: &Adapted, diags: &mut Diagnostics) -> Option<Vec<Re
 /// release: a district that leaves a page's text alone fills it in from
 /// here instead of parsing it again.
 pub struct PageTemplates {
-    tera: tera::Tera,
-    /// The text each template was made from, by page id.
-    texts: HashMap<String, String>,
+    parsed: Parsed,
     /// The snippets parsed with the pages; `None` when they have errors
     /// (each district reports them).
     snippets: Option<SnippetSet>,
@@ -101,32 +99,54 @@ impl PageTemplates {
     /// that does not parse is left out, so each district reports it.
     pub fn new(adapted: &Adapted) -> PageTemplates {
         let snippets = SnippetSet::new(&adapted.snippets, &mut Diagnostics::new());
-        let mut tera = snippets.as_ref().map_or_else(page_tera, |s| s.tera.clone());
-        let mut texts = HashMap::new();
-        for page in &adapted.pages {
-            if tera
-                .add_raw_template(&page.id, &protect_ids(&page.text.text))
-                .is_ok()
-            {
-                texts.insert(page.id.clone(), page.text.text.clone());
-            }
-        }
+        let parsed = match &snippets {
+            Some(set) => Parsed::new(&set.tera, &adapted.pages),
+            None => Parsed::new(&page_tera(), &adapted.pages),
+        };
         PageTemplates {
-            tera,
-            texts,
+            parsed,
             snippets,
             source: adapted.snippets.clone(),
         }
     }
 
-    /// The parsed template of `page`, if its text is the one parsed.
-    fn get(&self, page: &AdaptedPage) -> Option<&tera::Tera> {
-        (self.texts.get(&page.id) == Some(&page.text.text)).then_some(&self.tera)
-    }
-
     /// Whether these templates were made with `snippets`.
     fn fits(&self, snippets: &Snippets) -> bool {
         same_snippets(&self.source, snippets)
+    }
+}
+
+/// Page texts parsed into one tera (with the snippets they include).
+struct Parsed {
+    tera: tera::Tera,
+    /// The text each template was made from, by page id.
+    texts: HashMap<String, String>,
+}
+
+impl Parsed {
+    /// Every page of `pages` that parses, added to a copy of `base`: all
+    /// at once, which is one check of the whole set, or one by one when
+    /// some page has an error (that page is left out; filling it in
+    /// reports the error).
+    fn new(base: &tera::Tera, pages: &[AdaptedPage]) -> Parsed {
+        let protected: Vec<(&str, String)> = pages
+            .iter()
+            .map(|p| (p.id.as_str(), protect_ids(&p.text.text)))
+            .collect();
+        let mut tera = base.clone();
+        let all = tera.add_raw_templates(protected.iter().map(|(id, text)| (*id, text.as_str())));
+        let mut texts = HashMap::new();
+        for (page, (id, text)) in pages.iter().zip(&protected) {
+            if all.is_ok() || tera.add_raw_template(id, text).is_ok() {
+                texts.insert(page.id.clone(), page.text.text.clone());
+            }
+        }
+        Parsed { tera, texts }
+    }
+
+    /// The parsed template of `page`, if its text is the one parsed.
+    fn get(&self, page: &AdaptedPage) -> Option<&tera::Tera> {
+        (self.texts.get(&page.id) == Some(&page.text.text)).then_some(&self.tera)
     }
 }
 
@@ -337,12 +357,22 @@ pub fn render_pages_using(
     diags: &mut Diagnostics,
 ) -> Option<Vec<RenderedPage>> {
     let shared = shared.filter(|s| s.fits(snippets));
-    let parsed;
+    let own_set;
     let set = match shared.and_then(|s| s.snippets.as_ref()) {
         Some(set) => set,
         None => {
-            parsed = SnippetSet::new(snippets, diags)?;
-            &parsed
+            own_set = SnippetSet::new(snippets, diags)?;
+            &own_set
+        }
+    };
+    // Without shared templates, this render's pages are parsed together
+    // once, rather than each into its own copy of the snippets.
+    let own_parsed;
+    let parsed = match shared {
+        Some(s) => &s.parsed,
+        None => {
+            own_parsed = Parsed::new(&set.tera, &adapted.pages);
+            &own_parsed
         }
     };
     let context = match tera::Context::from_serialize(&adapted.context) {
@@ -361,7 +391,7 @@ pub fn render_pages_using(
         .par_iter()
         .map(|page| {
             let mut fill_diags = Diagnostics::new();
-            let Some(text) = fill_variables(page, &context, shared, set, &mut fill_diags) else {
+            let Some(text) = fill_variables(page, &context, parsed, set, &mut fill_diags) else {
                 return Err(fill_diags);
             };
             let mut ctx = PageCtx {
@@ -519,7 +549,7 @@ fn check_section(
 fn fill_variables(
     page: &AdaptedPage,
     context: &tera::Context,
-    shared: Option<&PageTemplates>,
+    parsed: &Parsed,
     snippets: &SnippetSet,
     diags: &mut Diagnostics,
 ) -> Option<String> {
@@ -530,7 +560,7 @@ fn fill_variables(
         }
         return None;
     }
-    let result = match shared.and_then(|s| s.get(page)) {
+    let result = match parsed.get(page) {
         Some(tera) => tera.render(&page.id, context),
         None => {
             let mut tera = snippets.tera.clone();
@@ -1122,7 +1152,11 @@ mod tests {
         let district = pipeline::load_district(&dir, &mut diags).unwrap().unwrap();
         let adapted = crate::adapt::adapt(&toolkit, Some(&district), &mut diags).unwrap();
         // The district changes some pages and leaves the others alone.
-        let reused = adapted.pages.iter().filter(|p| shared.get(p).is_some()).count();
+        let reused = adapted
+            .pages
+            .iter()
+            .filter(|p| shared.parsed.get(p).is_some())
+            .count();
         assert!(0 < reused && reused < adapted.pages.len());
         let alone = render_pages(&adapted, &mut Diagnostics::new()).unwrap();
         let with = render_pages_with(&adapted, Some(&shared), &mut Diagnostics::new()).unwrap();

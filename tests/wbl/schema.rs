@@ -412,3 +412,54 @@ fn a_bad_rule_is_an_error_at_its_line_in_toolkit_toml() {
         run.stderr
     );
 }
+
+#[test]
+fn init_district_explains_each_variable() {
+    let fx = Fixture::new();
+    fx.wbl(&["init", "district", "d", "--name", "Lake County"])
+        .success();
+    let toml = fx.read("d/district.toml");
+    for lines in [
+        "[vars]\n# Length of one live session. One of 60, 75, 90, 120 (minutes).\n# session_minutes = 90\n",
+        "# Weeks before the session that signed consent forms are due. Between 1 and 12\n# (weeks).\n# consent_due_weeks = 2\n",
+        "# Sessions are recorded (only with written consent). Write true or false.\n# records_sessions = false\n",
+        "# [vars.es]\n# career_plan_name = \"plan de éxito estudiantil\"\n",
+    ] {
+        assert!(toml.contains(lines), "{lines}\nnot in:\n{toml}");
+    }
+    assert!(
+        toml.contains(
+            "One of \"Zoom\", \"Microsoft Teams\", \"Google\n# Meet\", \"Webex\".\n# platform = \"Zoom\"\n"
+        ) || toml.contains(
+            "One of \"Zoom\", \"Microsoft Teams\", \"Google Meet\", \"Webex\".\n# platform = \"Zoom\"\n"
+        ),
+        "{toml}"
+    );
+    // Every line it writes is a value the toolkit accepts: uncommented,
+    // the file checks clean.
+    let mut in_vars = false;
+    let uncommented: String = toml
+        .lines()
+        .map(|line| {
+            if line == "[vars]" {
+                in_vars = true;
+            } else if line == "[pages]" {
+                in_vars = false;
+            }
+            let body = line.strip_prefix("# ").unwrap_or(line);
+            let is_value = (body.starts_with("[vars.") && !body.contains(' '))
+                || body.split_once(" = ").is_some_and(|(k, _)| {
+                    !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                });
+            if in_vars && is_value {
+                body.to_string()
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(uncommented.contains("\nsession_minutes = 90\n") && uncommented.contains("\n[vars.es]\n"));
+    fx.write("d/district.toml", &uncommented);
+    fx.wbl(&["check", "--district", "d"]).success().no_warnings();
+}
