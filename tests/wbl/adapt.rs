@@ -17,7 +17,7 @@ fn adapts_the_embedded_toolkit_with_only_out() {
     }
     assert!(fx.exists("out/print/handbook.html"));
     assert!(fx.exists("out/handouts/consent-and-release-form.html"));
-    assert!(fx.exists("out/micro-internship-toolkit-1.0.0.zip"));
+    assert!(fx.exists("out/micro-internship-toolkit-1.1.0.zip"));
 }
 
 #[test]
