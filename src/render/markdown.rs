@@ -458,8 +458,7 @@ pub fn render_pages_using(
                         ids[target.as_str()],
                         target,
                         section,
-                        needle,
-                        *nth,
+                        (needle, *nth),
                     ) {
                         SectionCheck::Found => {}
                         SectionCheck::Removed(d) => {
@@ -526,8 +525,8 @@ fn check_section(
     ids: &HashSet<String>,
     page_id: &str,
     section: &str,
-    needle: &str,
-    nth: usize,
+    // Where the link is written: its `](dest` and which occurrence.
+    (needle, nth): (&str, usize),
 ) -> SectionCheck {
     if ids.contains(section) {
         return SectionCheck::Found;
