@@ -75,6 +75,7 @@ pub fn package(adapted: &Adapted, mut files: Vec<OutputFile>, formats: Formats) 
             "site" => formats.site,
             "print" => formats.print,
             "handouts" => formats.handouts,
+            "lms" => formats.lms,
             _ => formats.zip,
         }
     });

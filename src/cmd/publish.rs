@@ -28,6 +28,7 @@ const BUNDLE_ONLY: Formats = Formats {
     print: false,
     handouts: false,
     zip: true,
+    lms: false,
 };
 
 /// What building one bundle gave.

@@ -30,6 +30,7 @@ const FORMATS: Formats = Formats {
     print: true,
     handouts: true,
     zip: false,
+    lms: false,
 };
 
 /// Ports tried, in order, when `--port` is not given: a busy default should

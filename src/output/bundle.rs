@@ -182,7 +182,7 @@ pub fn entry_options(time: i64) -> Result<SimpleFileOptions> {
 
 /// Files that are compressed already (images, PDFs) are stored as they
 /// are: deflating them again costs as much as for text and saves nothing.
-fn is_compressed_already(path: &str) -> bool {
+pub fn is_compressed_already(path: &str) -> bool {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, ext)| ext)

@@ -2,6 +2,7 @@
 //! disk; the output stage writes what they return to a folder or a zip.
 
 pub mod color;
+pub mod lms;
 pub mod markdown;
 pub mod print;
 pub mod site;
@@ -43,6 +44,9 @@ pub struct Formats {
     pub print: bool,
     pub handouts: bool,
     pub zip: bool,
+    /// The LMS cartridges in `lms/`. Not part of the teacher bundle: a
+    /// teacher imports them into an LMS, never opens them from the zip.
+    pub lms: bool,
 }
 
 impl Formats {
@@ -51,24 +55,29 @@ impl Formats {
         print: true,
         handouts: true,
         zip: true,
+        lms: true,
     };
 
-    pub const NAMES: [&'static str; 4] = ["site", "print", "handouts", "zip"];
+    pub const NONE: Formats = Formats {
+        site: false,
+        print: false,
+        handouts: false,
+        zip: false,
+        lms: false,
+    };
+
+    pub const NAMES: [&'static str; 5] = ["site", "print", "handouts", "zip", "lms"];
 
     /// Parses `site,print,…`.
     pub fn parse(list: &str) -> Result<Formats, String> {
-        let mut f = Formats {
-            site: false,
-            print: false,
-            handouts: false,
-            zip: false,
-        };
+        let mut f = Formats::NONE;
         for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match name {
                 "site" => f.site = true,
                 "print" => f.print = true,
                 "handouts" => f.handouts = true,
                 "zip" => f.zip = true,
+                "lms" => f.lms = true,
                 // The PDF is printed from the handbook, so it is a flag of
                 // its own rather than a format.
                 "pdf" => return Err("`pdf` is not a format: add `--pdf` (it prints the handbook)".into()),
@@ -80,13 +89,8 @@ impl Formats {
                 }
             }
         }
-        if f == (Formats {
-            site: false,
-            print: false,
-            handouts: false,
-            zip: false,
-        }) {
-            return Err("no format given; the formats are site, print, handouts, zip".to_string());
+        if f == Formats::NONE {
+            return Err(format!("no format given; the formats are {}", Self::NAMES.join(", ")));
         }
         Ok(f)
     }
@@ -116,8 +120,13 @@ pub fn render_with(
     // The bundle holds every output, so `zip` renders them all. The
     // outputs are independent, so they are rendered side by side.
     let pages = &pages;
-    let (site, (handbook, handouts)) = rayon::join(
-        || (formats.site || formats.zip).then(|| site::render(adapted, pages, formats)),
+    let ((site, lms), (handbook, handouts)) = rayon::join(
+        || {
+            rayon::join(
+                || (formats.site || formats.zip).then(|| site::render(adapted, pages, formats)),
+                || formats.lms.then(|| cartridges(adapted, pages)),
+            )
+        },
         || {
             rayon::join(
                 || (formats.print || formats.zip).then(|| print::handbook(adapted, pages)),
@@ -129,7 +138,16 @@ pub fn render_with(
     files.extend(site.transpose()?.into_iter().flatten());
     files.extend(handbook.transpose()?);
     files.extend(handouts.transpose()?.into_iter().flatten());
+    files.extend(lms.transpose()?.into_iter().flatten());
     Ok(Some(files))
+}
+
+/// The cartridges, in the version the district's LMS imports, stamped
+/// with the bundle's time.
+fn cartridges(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputFile>> {
+    let platform = adapted.district.as_deref().and_then(|d| d.lms_platform);
+    let time = crate::output::bundle::build_time()?;
+    lms::cartridges(adapted, pages, lms::CcVersion::for_platform(platform), time)
 }
 
 /// What every template sees about the toolkit and the district. Built once
