@@ -90,7 +90,10 @@ impl Formats {
             }
         }
         if f == Formats::NONE {
-            return Err(format!("no format given; the formats are {}", Self::NAMES.join(", ")));
+            return Err(format!(
+                "no format given; the formats are {}",
+                Self::NAMES.join(", ")
+            ));
         }
         Ok(f)
     }

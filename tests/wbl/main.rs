@@ -9,6 +9,7 @@ mod check;
 mod content;
 mod fuzz;
 mod init;
+mod lms;
 mod lock;
 mod overrides;
 mod publish;

@@ -36,7 +36,10 @@ const FILES_META: &str = "course_settings/files_meta.xml";
 /// The files of the Canvas cartridge, path and bytes.
 pub fn files(course: &Course, printable: &[(String, String)]) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::with_capacity(course.entries.len() * 2 + course.assets.len() + 4);
-    files.push(("imsmanifest.xml".to_string(), manifest(course, printable).into_bytes()));
+    files.push((
+        "imsmanifest.xml".to_string(),
+        manifest(course, printable).into_bytes(),
+    ));
     files.push((
         FLAG.to_string(),
         format!(
@@ -49,19 +52,31 @@ pub fn files(course: &Course, printable: &[(String, String)]) -> Vec<(String, Ve
     files.push((MODULE_META.to_string(), module_meta(course).into_bytes()));
     files.push((FILES_META.to_string(), files_meta(course, printable).into_bytes()));
     for (i, page) in course.adapted.pages.iter().enumerate() {
-        files.push((format!("wiki_content/{}.html", page.id), page::canvas(course, i).into_bytes()));
+        files.push((
+            format!("wiki_content/{}.html", page.id),
+            page::canvas(course, i).into_bytes(),
+        ));
     }
     for asset in &course.assets {
-        files.push((format!("web_resources/assets/{}", asset.name), asset.bytes.to_vec()));
+        files.push((
+            format!("web_resources/assets/{}", asset.name),
+            asset.bytes.to_vec(),
+        ));
     }
     for (id, html) in printable {
-        files.push((format!("web_resources/handouts/{id}.html"), html.clone().into_bytes()));
+        files.push((
+            format!("web_resources/handouts/{id}.html"),
+            html.clone().into_bytes(),
+        ));
     }
     files
 }
 
 /// Printable copies, with the entry of the page each is a copy of.
-fn copies<'c>(course: &'c Course, printable: &'c [(String, String)]) -> impl Iterator<Item = (&'c str, &'c str, Role)> {
+fn copies<'c>(
+    course: &'c Course,
+    printable: &'c [(String, String)],
+) -> impl Iterator<Item = (&'c str, &'c str, Role)> {
     printable.iter().filter_map(|(id, _)| {
         let i = course.adapted.pages.iter().position(|p| &p.id == id)?;
         let entry = &course.entries[i];
@@ -103,13 +118,19 @@ fn manifest(course: &Course, printable: &[(String, String)]) -> String {
     for asset in &course.assets {
         let href = format!("web_resources/assets/{}", asset.name);
         resource_open(&asset.resource, &href, &mut x);
-        x.push_str(&format!("      <file href=\"{}\"/>\n    </resource>\n", escape(&href)));
+        x.push_str(&format!(
+            "      <file href=\"{}\"/>\n    </resource>\n",
+            escape(&href)
+        ));
     }
     for (id, resource, role) in copies(course, printable) {
         let href = format!("web_resources/handouts/{id}.html");
         resource_open(resource, &href, &mut x);
         role_metadata(role, VERSION, &mut x);
-        x.push_str(&format!("      <file href=\"{}\"/>\n    </resource>\n", escape(&href)));
+        x.push_str(&format!(
+            "      <file href=\"{}\"/>\n    </resource>\n",
+            escape(&href)
+        ));
     }
     x.push_str("  </resources>\n</manifest>\n");
     x

@@ -113,7 +113,9 @@ impl<'a> Course<'a> {
             &crate::output::bundle::bundle_name(adapted),
         ));
 
-        let logo_name = district.and_then(|d| d.logo.as_ref()).map(|(name, _)| name.as_str());
+        let logo_name = district
+            .and_then(|d| d.logo.as_ref())
+            .map(|(name, _)| name.as_str());
         let mut used: BTreeSet<&str> = pages
             .iter()
             .flat_map(|p| p.assets.iter().map(String::as_str))

@@ -18,9 +18,15 @@ use super::xml::escape;
 /// The files of the generic cartridge, path and bytes.
 pub fn files(course: &Course, printable: &[(String, String)], version: CcVersion) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::with_capacity(course.entries.len() * 2 + course.assets.len() + 1);
-    files.push(("imsmanifest.xml".to_string(), manifest(course, printable, version).into_bytes()));
+    files.push((
+        "imsmanifest.xml".to_string(),
+        manifest(course, printable, version).into_bytes(),
+    ));
     for (i, page) in course.adapted.pages.iter().enumerate() {
-        files.push((format!("pages/{}.html", page.id), page::generic(course, i).into_bytes()));
+        files.push((
+            format!("pages/{}.html", page.id),
+            page::generic(course, i).into_bytes(),
+        ));
     }
     for asset in &course.assets {
         files.push((format!("assets/{}", asset.name), asset.bytes.to_vec()));
@@ -63,7 +69,10 @@ fn manifest(course: &Course, printable: &[(String, String)], version: CcVersion)
     for asset in &course.assets {
         let href = format!("assets/{}", asset.name);
         resource_open(&asset.resource, &href, &mut x);
-        x.push_str(&format!("      <file href=\"{}\"/>\n    </resource>\n", escape(&href)));
+        x.push_str(&format!(
+            "      <file href=\"{}\"/>\n    </resource>\n",
+            escape(&href)
+        ));
     }
     for (id, _) in printable {
         let Some(i) = course.adapted.pages.iter().position(|p| &p.id == id) else {
@@ -76,7 +85,10 @@ fn manifest(course: &Course, printable: &[(String, String)], version: CcVersion)
         let href = format!("handouts/{id}.html");
         resource_open(resource, &href, &mut x);
         role_metadata(entry.role, version, &mut x);
-        x.push_str(&format!("      <file href=\"{}\"/>\n    </resource>\n", escape(&href)));
+        x.push_str(&format!(
+            "      <file href=\"{}\"/>\n    </resource>\n",
+            escape(&href)
+        ));
     }
     x.push_str("  </resources>\n</manifest>\n");
     x
@@ -88,13 +100,18 @@ pub fn metadata(course: &Course, version: CcVersion, x: &mut String) {
     let lang = escape(course.lang);
     let t = &course.adapted.toolkit;
     x.push_str("  <metadata>\n    <schema>IMS Common Cartridge</schema>\n");
-    x.push_str(&format!("    <schemaversion>{}</schemaversion>\n", version.schemaversion()));
+    x.push_str(&format!(
+        "    <schemaversion>{}</schemaversion>\n",
+        version.schemaversion()
+    ));
     x.push_str("    <lomimscc:lom>\n      <lomimscc:general>\n");
     x.push_str(&format!(
         "        <lomimscc:title>\n          <lomimscc:string language=\"{lang}\">{}</lomimscc:string>\n        </lomimscc:title>\n",
         escape(&course.title)
     ));
-    x.push_str(&format!("        <lomimscc:language>{lang}</lomimscc:language>\n"));
+    x.push_str(&format!(
+        "        <lomimscc:language>{lang}</lomimscc:language>\n"
+    ));
     if !t.description.is_empty() {
         x.push_str(&format!(
             "        <lomimscc:description>\n          <lomimscc:string language=\"{lang}\">{}</lomimscc:string>\n        </lomimscc:description>\n",

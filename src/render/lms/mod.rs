@@ -82,7 +82,10 @@ impl CcVersion {
 
     /// `xsi:schemaLocation`: each namespace with the profile's XSD.
     fn schema_location(self) -> String {
-        let (t, p) = (self.tag(), format!("http://www.imsglobal.org/profile/cc/cc{}", self.tag()));
+        let (t, p) = (
+            self.tag(),
+            format!("http://www.imsglobal.org/profile/cc/cc{}", self.tag()),
+        );
         format!(
             "{} {p}/cc{t}_imscp_v1p2_v1p0.xsd {} {p}/LOM/cc{t}_lommanifest_v1p0.xsd {} {p}/LOM/cc{t}_lomresource_v1p0.xsd",
             self.namespace(),
@@ -192,9 +195,11 @@ mod tests {
             CcVersion::V1_3.lom_resource_namespace(),
             "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/resource"
         );
-        assert!(CcVersion::V1_2.schema_location().contains(
-            "http://www.imsglobal.org/profile/cc/ccv1p2/ccv1p2_imscp_v1p2_v1p0.xsd"
-        ));
+        assert!(
+            CcVersion::V1_2
+                .schema_location()
+                .contains("http://www.imsglobal.org/profile/cc/ccv1p2/ccv1p2_imscp_v1p2_v1p0.xsd")
+        );
         assert_eq!(CcVersion::V1_2.role_vocabulary(), "IMSGLC_CC_Rolesv1p2");
     }
 

@@ -193,7 +193,9 @@ pub fn canvas(course: &Course, i: usize) -> String {
     escape_into(&mut out, &page.meta.title);
     out.push_str("</title>\n<meta name=\"identifier\" content=\"");
     escape_into(&mut out, &entry.resource);
-    out.push_str("\">\n<meta name=\"editing_roles\" content=\"teachers\">\n<meta name=\"workflow_state\" content=\"");
+    out.push_str(
+        "\">\n<meta name=\"editing_roles\" content=\"teachers\">\n<meta name=\"workflow_state\" content=\"",
+    );
     out.push_str(workflow_state(entry.role));
     // Canvas's importer strips `<body>` and `</body>` only when the tag
     // has no attributes, so the language goes on a wrapper instead.

@@ -21,7 +21,11 @@ pub fn copies(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<(String, 
     Ok(files
         .into_iter()
         .filter_map(|file| {
-            let id = file.path.strip_prefix("handouts/")?.strip_suffix(".html")?.to_string();
+            let id = file
+                .path
+                .strip_prefix("handouts/")?
+                .strip_suffix(".html")?
+                .to_string();
             let html = String::from_utf8_lossy(&file.bytes).into_owned();
             Some((id, relink(&html)))
         })
@@ -84,7 +88,10 @@ mod tests {
             .filter(|p| p.meta.kind.is_handout())
             .map(|p| p.id.as_str())
             .collect();
-        assert_eq!(copies.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), handouts);
+        assert_eq!(
+            copies.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+            handouts
+        );
         // The day-of checklist links to several pages in the toolkit.
         let (_, checklist) = copies.iter().find(|(id, _)| id == "day-of-checklist").unwrap();
         assert!(checklist.contains("<h1>Day-of checklist</h1>"));
