@@ -343,6 +343,7 @@ mod tests {
         assert!(html.contains("<div class=\"write-in\" style=\"min-height: 5.4em;"));
         for tag in html.split('<').skip(1) {
             assert!(tag.matches("style=").count() <= 1, "{tag}");
+            assert!(tag.matches("border: 1px solid #c9d1db").count() <= 1, "{tag}");
         }
     }
 }
