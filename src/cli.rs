@@ -99,7 +99,7 @@ pub struct AdaptArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
 
-    /// Outputs to build, comma-separated
+    /// Outputs to build, comma-separated: site, print, handouts, zip, lms (the LMS cartridges)
     #[arg(long, value_name = "LIST", default_value = "site,print,handouts,zip", value_parser = Formats::parse)]
     pub format: Formats,
 
