@@ -100,8 +100,8 @@ pub struct AdaptArgs {
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
 
-    /// Outputs to build, comma-separated
-    #[arg(long, value_name = "LIST", default_value = "site,print,handouts,zip", value_parser = Formats::parse)]
+    /// Outputs to build, comma-separated: site, print, handouts, zip, lms (the LMS cartridges)
+    #[arg(long, value_name = "LIST", default_value = "site,print,handouts,zip,lms", value_parser = Formats::parse)]
     pub format: Formats,
 
     /// Also print the handbook to print/handbook.pdf with Chrome, Edge or Chromium

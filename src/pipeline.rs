@@ -79,7 +79,8 @@ pub fn build_with(
 /// command built it; the folder's as the folder holds them, so a folder
 /// with only some outputs gets its own render of them when that differs.
 fn outputs(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Result<Vec<OutputFile>> {
-    let in_folder = formats.without(Output::Zip);
+    // The cartridges are packages of their own, linked to nothing else.
+    let in_folder = formats.without(Output::Zip).without(Output::Lms);
     let mut files = Vec::new();
     let mut folder_done = in_folder.is_empty();
     if formats.contains(Output::Zip) {
@@ -92,6 +93,9 @@ fn outputs(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Resul
     }
     if !folder_done {
         files.extend(render::render_outputs(adapted, pages, in_folder)?);
+    }
+    if formats.contains(Output::Lms) {
+        files.extend(render::cartridges(adapted, pages)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

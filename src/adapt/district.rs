@@ -30,6 +30,8 @@ struct DistrictFile {
     pages: PagesTable,
     #[serde(default)]
     sections: Vec<SectionFile>,
+    #[serde(default)]
+    lms: LmsTable,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +73,40 @@ pub struct Partner {
 struct PagesTable {
     #[serde(default)]
     hide: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LmsTable {
+    platform: Option<LmsPlatform>,
+}
+
+/// The learning management system a district's teachers use, from
+/// `[lms] platform`: it chooses the version of the generic cartridge and
+/// which cartridge `wbl adapt` points the coordinator at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LmsPlatform {
+    Canvas,
+    Schoology,
+    Moodle,
+    Brightspace,
+    InfiniteCampus,
+    Other,
+}
+
+impl LmsPlatform {
+    /// The platform's name as people write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            LmsPlatform::Canvas => "Canvas",
+            LmsPlatform::Schoology => "Schoology",
+            LmsPlatform::Moodle => "Moodle",
+            LmsPlatform::Brightspace => "Brightspace",
+            LmsPlatform::InfiniteCampus => "Infinite Campus",
+            LmsPlatform::Other => "your LMS",
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -162,6 +198,8 @@ pub struct District {
     pub assets: BTreeMap<String, Arc<[u8]>>,
     /// The district's `wbl.lock`, if it has one.
     pub lock: Option<Lock>,
+    /// `[lms] platform`, if given.
+    pub lms_platform: Option<LmsPlatform>,
 }
 
 impl District {
@@ -185,6 +223,7 @@ impl District {
             pages: BTreeMap::new(),
             assets: BTreeMap::new(),
             lock: None,
+            lms_platform: None,
         }
     }
 }
@@ -356,6 +395,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         partners,
         vars,
         pages: pages_table,
+        lms,
         ..
     } = file;
     Ok(Some(District {
@@ -375,6 +415,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         pages,
         assets,
         lock,
+        lms_platform: lms.platform,
         manifest,
     }))
 }

@@ -335,6 +335,19 @@ pub fn adapt(
     })
 }
 
+impl Adapted {
+    /// `<district>-<toolkit>-<version>`, or `<toolkit>-<version>` for the
+    /// generic toolkit: the name of the bundle, the cartridges and their
+    /// top folder.
+    pub fn bundle_name(&self) -> String {
+        let t = &self.toolkit;
+        match &self.district {
+            Some(d) => format!("{}-{}-{}", d.id, t.id, t.version),
+            None => format!("{}-{}", t.id, t.version),
+        }
+    }
+}
+
 /// The toolkit's text under an override's target: the section (heading
 /// included) or the whole page body.
 pub fn upstream_text<'a>(page: &'a Page, op: &SectionOp) -> &'a str {

@@ -25,12 +25,17 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         Some(dir) => pipeline::load_district(dir, &mut diags)?,
         None => None,
     };
-    let (files, lock_update) = match (&toolkit, args.district.is_some(), &district) {
+    let (files, lock_update, lms_hint) = match (&toolkit, args.district.is_some(), &district) {
         (Some(toolkit), false, _) | (Some(toolkit), true, Some(_)) => {
             let build = pipeline::build(toolkit, district.as_ref(), args.format, &mut diags)?;
-            (build.files, build.adapted.and_then(|a| a.lock_update))
+            let hint = build
+                .adapted
+                .as_ref()
+                .filter(|_| args.format.contains(crate::render::Output::Lms))
+                .map(crate::render::lms::import_hint);
+            (build.files, build.adapted.and_then(|a| a.lock_update), hint)
         }
-        _ => (None, None),
+        _ => (None, None, None),
     };
     reporter.diagnostics(&diags);
     let denied = args.deny_warnings && diags.count(Severity::Warning) > 0;
@@ -75,5 +80,8 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         files.len(),
         fs::display(&args.out)
     ));
+    if let Some(hint) = lms_hint {
+        reporter.status(&hint);
+    }
     Ok(0)
 }

@@ -5,71 +5,23 @@
 
 use std::io::Write;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rayon::prelude::*;
 use serde_json::json;
 use zip::result::ZipResult;
-use zip::write::{PreparedZipFile, SimpleFileOptions};
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use zip::write::PreparedZipFile;
+use zip::{CompressionMethod, ZipWriter};
 
-use super::is_safe_relative;
 use crate::adapt::Adapted;
 use crate::render::OutputFile;
 pub use crate::util::hash::sha256_hex;
+use crate::util::paths::is_safe_relative;
+pub use crate::util::time::{FIXED_EPOCH, build_time, civil, iso8601};
+pub use crate::util::zip::{DEFLATE_LEVEL, entry_options};
 
-/// `<district>-<toolkit>-<version>`, or `<toolkit>-<version>` for the
-/// generic toolkit: the zip's name and its top folder.
+/// `<district>-<toolkit>-<version>`: the zip's name and its top folder.
 pub fn bundle_name(adapted: &Adapted) -> String {
-    let t = &adapted.toolkit;
-    match &adapted.district {
-        Some(d) => format!("{}-{}-{}", d.id, t.id, t.version),
-        None => format!("{}-{}", t.id, t.version),
-    }
-}
-
-/// The time stamped on every entry: `SOURCE_DATE_EPOCH` when set (as
-/// reproducible-builds.org asks), otherwise a fixed date, never the clock.
-pub fn build_time() -> Result<i64> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(s) if !s.trim().is_empty() => s
-            .trim()
-            .parse::<i64>()
-            .with_context(|| format!("SOURCE_DATE_EPOCH must be a whole number of seconds, not `{s}`")),
-        _ => Ok(FIXED_EPOCH),
-    }
-}
-
-/// 2000-01-01T00:00:00Z.
-pub const FIXED_EPOCH: i64 = 946_684_800;
-
-/// Seconds since 1970 → (year, month, day, hour, minute, second), UTC.
-pub fn civil(epoch: i64) -> (i64, u8, u8, u8, u8, u8) {
-    let days = epoch.div_euclid(86_400);
-    let secs = epoch.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        (secs / 3600) as u8,
-        (secs / 60 % 60) as u8,
-        (secs % 60) as u8,
-    )
-}
-
-/// ISO 8601 for manifests: `2000-01-01T00:00:00Z`.
-pub fn iso8601(epoch: i64) -> String {
-    let (y, mo, d, h, mi, s) = civil(epoch);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    adapted.bundle_name()
 }
 
 /// The README.txt teachers find first in the zip.
@@ -162,26 +114,6 @@ fn manifest(adapted: &Adapted, time: i64, files: &[(&str, &[u8])]) -> String {
     s
 }
 
-/// The deflate level of every entry. Compression is most of the cost of a
-/// release, and level 3 deflates the bundle about half again as fast as
-/// the default level 6 for about 6% more bytes (docs/performance.md has
-/// the measurements).
-pub const DEFLATE_LEVEL: i64 = 3;
-
-/// How every entry of a bundle is stored: deflated, stamped with `time`,
-/// readable by all. Public so the benchmarks' floor program zips exactly
-/// as wbl does.
-pub fn entry_options(time: i64) -> Result<SimpleFileOptions> {
-    let (y, mo, d, h, mi, s) = civil(time.clamp(315_532_800, 4_354_819_199));
-    let stamp = DateTime::from_date_and_time(y as u16, mo, d, h, mi, s)
-        .map_err(|e| anyhow::anyhow!("bundle timestamp out of range: {e}"))?;
-    Ok(SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(DEFLATE_LEVEL))
-        .last_modified_time(stamp)
-        .unix_permissions(0o644))
-}
-
 /// Zips the rendered outputs into the bundle `OUT/<name>.zip`.
 pub fn zip(adapted: &Adapted, files: &[OutputFile], time: i64) -> Result<OutputFile> {
     let name = bundle_name(adapted);
@@ -244,14 +176,6 @@ pub fn zip(adapted: &Adapted, files: &[OutputFile], time: i64) -> Result<OutputF
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates() {
-        assert_eq!(civil(0), (1970, 1, 1, 0, 0, 0));
-        assert_eq!(civil(FIXED_EPOCH), (2000, 1, 1, 0, 0, 0));
-        assert_eq!(civil(1_709_210_096), (2024, 2, 29, 12, 34, 56));
-        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
-    }
 
     #[test]
     fn parallel_and_sequential_zips_are_identical() {

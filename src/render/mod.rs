@@ -1,6 +1,7 @@
 //! Rendering: adapted toolkit → in-memory files. Renderers never touch the
 //! disk; the output stage writes what they return to a folder or a zip.
 
+pub mod lms;
 pub mod markdown;
 pub mod outputs;
 pub mod plural;
@@ -99,6 +100,14 @@ pub fn render_outputs(
     files.extend(handbook.transpose()?.into_iter().flatten());
     files.extend(handouts.transpose()?.into_iter().flatten());
     Ok(files)
+}
+
+/// The cartridges, in the version the district's LMS imports, stamped
+/// with the bundle's time.
+pub fn cartridges(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputFile>> {
+    let platform = adapted.district.as_deref().and_then(|d| d.lms_platform);
+    let time = crate::util::time::build_time()?;
+    lms::cartridges(adapted, pages, lms::CcVersion::for_platform(platform), time)
 }
 
 /// What every template sees about the toolkit and the district. Built once

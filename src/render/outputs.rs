@@ -18,10 +18,19 @@ pub enum Output {
     Handouts,
     /// `<name>.zip`: the teacher bundle (site, print and handouts).
     Zip,
+    /// `lms/`: the Common Cartridges, generic and Canvas. Not in the
+    /// bundle: a teacher imports them into an LMS, never opens them.
+    Lms,
 }
 
 impl Output {
-    pub const ALL: [Output; 4] = [Output::Site, Output::Print, Output::Handouts, Output::Zip];
+    pub const ALL: [Output; 5] = [
+        Output::Site,
+        Output::Print,
+        Output::Handouts,
+        Output::Zip,
+        Output::Lms,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +38,7 @@ impl Output {
             Output::Print => "print",
             Output::Handouts => "handouts",
             Output::Zip => "zip",
+            Output::Lms => "lms",
         }
     }
 
@@ -126,7 +136,7 @@ impl Links {
     /// a link target, so it plays no part).
     pub fn new(together: Formats) -> Links {
         Links {
-            together: together.without(Output::Zip),
+            together: together.without(Output::Zip).without(Output::Lms),
         }
     }
 

@@ -6,4 +6,7 @@ pub mod color;
 pub mod escape;
 pub mod hash;
 pub mod mime;
+pub mod paths;
+pub mod time;
 pub mod url;
+pub mod zip;

@@ -10,6 +10,7 @@ mod check;
 mod content;
 mod fuzz;
 mod init;
+mod lms;
 mod lock;
 mod overrides;
 mod pipeline;
