@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod content;
 pub mod diag;
 pub mod embedded;
+pub mod filecase;
 pub mod fs;
 pub mod i18n;
 pub mod output;

@@ -188,12 +188,14 @@ pub fn render_pages_with(
         .collect();
     let mut fixes: Vec<Vec<usize>> = Vec::with_capacity(drafts.len());
     let mut ok = true;
-    for (page, draft) in adapted.pages.iter().zip(&drafts) {
+    let mut hidden_links = Vec::new();
+    for (index, (page, draft)) in adapted.pages.iter().zip(&drafts).enumerate() {
         let mut page_fixes = Vec::new();
         ok &= draft.ok;
         for entry in &draft.log {
             match entry {
                 Logged::Diagnostic(d) => diags.push(d.clone()),
+                Logged::HiddenLink(hidden) => hidden_links.push((index, hidden.clone())),
                 Logged::Section {
                     hole,
                     page: target,
@@ -214,6 +216,7 @@ pub fn render_pages_with(
         }
         fixes.push(page_fixes);
     }
+    super::hidden_links::report(adapted, &hidden_links, diags);
     drop(ids);
     // Links to sections the district removed lead to the page instead.
     for (draft, page_fixes) in drafts.iter_mut().zip(fixes) {
@@ -246,6 +249,10 @@ enum Logged {
         section: String,
         needle: String,
     },
+    /// A link in the toolkit's own text to a page the district hid:
+    /// reported per hidden page, in the district's folder
+    /// (see [`super::hidden_links`]).
+    HiddenLink(String),
 }
 
 enum SectionCheck {
@@ -286,7 +293,7 @@ fn check_section(
         &format!("{page_id}#{section}"),
         candidates.iter().map(String::as_str),
     )
-    .unwrap_or_else(|| format!("`wbl list` prints the sections of `{page_id}`"));
+    .unwrap_or_else(|| format!("`{}` prints the sections of `{page_id}`", adapted.toolkit.command("list", "")));
     SectionCheck::Missing(point_at(
         page,
         Diagnostic::error(format!(
@@ -584,6 +591,10 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     };
     if !ctx.visible.contains(page_id) {
         if ctx.adapted.hidden.contains(page_id) {
+            if in_toolkit_text(ctx.page, &needle) {
+                ctx.log.push(Logged::HiddenLink(page_id.to_string()));
+                return Target::Dropped;
+            }
             ctx.warn(
                 Diagnostic::warning(format!(
                     "link to page `{page_id}`, which the district hides; the link becomes plain text"
@@ -596,7 +607,8 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
         let known: Vec<&str> = ctx.visible.iter().copied().collect();
         ctx.error(
             Diagnostic::error(format!("link to page `{page_id}`, which does not exist")).with_help(
-                did_you_mean(page_id, known).unwrap_or_else(|| "`wbl list` prints every page id".to_string()),
+                did_you_mean(page_id, known)
+                    .unwrap_or_else(|| format!("`{}` prints every page id", ctx.adapted.toolkit.command("list", ""))),
             ),
             &needle,
         );
@@ -608,7 +620,25 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     })
 }
 
+/// Whether `needle` is first written in the toolkit's own text of `page`
+/// (rather than in text the district brought).
+fn in_toolkit_text(page: &AdaptedPage, needle: &str) -> bool {
+    page.origin == crate::adapt::Origin::Toolkit
+        && page
+            .text
+            .text
+            .find(needle)
+            .and_then(|i| page.text.locate(i))
+            .is_some_and(|(file, _)| std::sync::Arc::ptr_eq(file, &page.file))
+}
+
 fn asset_help(name: &str, adapted: &Adapted) -> String {
+    let lower = name.to_lowercase();
+    if let Some(real) = adapted.assets.keys().find(|k| k.to_lowercase() == lower) {
+        return format!(
+            "did you mean `assets/{real}`? Write the name exactly as the file is called: capitals matter on the Linux machines that publish sites, even where Windows or macOS ignore them"
+        );
+    }
     match did_you_mean(name, adapted.assets.keys().map(String::as_str)) {
         Some(h) => h,
         None => "put the file in the `assets/` folder of the district (or the toolkit)".to_string(),

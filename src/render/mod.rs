@@ -2,6 +2,7 @@
 //! disk; the output stage writes what they return to a folder or a zip.
 
 pub mod color;
+pub mod hidden_links;
 pub mod markdown;
 pub mod print;
 pub mod site;
