@@ -206,7 +206,15 @@ fn district_folders(root: &Path, reporter: &Reporter) -> Result<Vec<PathBuf>> {
             let mut tomls: Vec<String> = std::fs::read_dir(&path)
                 .map(|it| {
                     it.filter_map(|e| e.ok()?.file_name().into_string().ok())
-                        .filter(|n| n.to_lowercase().ends_with(".toml"))
+                        .filter(|n| {
+                            let lower = n.to_lowercase();
+                            // A district file by another name: `District.toml`,
+                            // or one that starts a `[district]` table.
+                            lower == "district.toml"
+                                || (lower.ends_with(".toml")
+                                    && std::fs::read_to_string(path.join(n))
+                                        .is_ok_and(|t| t.lines().any(|l| l.trim() == "[district]")))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();

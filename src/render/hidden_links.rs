@@ -185,7 +185,7 @@ fn plain_links(text: &str, hidden: &BTreeSet<String>) -> String {
 
 /// The `[[sections]]` entry that replaces `block.target` with its text.
 fn sections_entry(block: &Block) -> String {
-    let text = block.text.trim_end();
+    let text = block.text.trim_start_matches('\n').trim_end();
     // A literal string keeps every character as written; the rare text
     // holding `'''` needs a basic string, with its escapes.
     let quoted = if text.contains("'''") {
@@ -227,7 +227,7 @@ mod tests {
             let first = &parsed["sections"].as_array().unwrap()[0];
             assert_eq!(first["target"].as_str(), Some("welcome#next-steps"));
             assert_eq!(first["action"].as_str(), Some("replace"));
-            assert_eq!(first["text"].as_str(), Some(text.trim_end()).map(|t| format!("{t}\n")).as_deref());
+            assert_eq!(first["text"].as_str(), Some(format!("{}\n", text.trim_end())).as_deref());
         }
     }
 }

@@ -10,6 +10,7 @@ mod content;
 mod fuzz;
 mod init;
 mod lock;
+mod onboard;
 mod overrides;
 mod publish;
 mod serve;
