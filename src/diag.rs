@@ -56,9 +56,7 @@ fn window(line: &str, caret: usize, width: usize) -> (String, usize, usize) {
     }
     // A third of the window before the caret, so the text it points at
     // reads on after it.
-    let start = caret
-        .saturating_sub(MAX_SHOWN / 3)
-        .min(chars.len() - MAX_SHOWN);
+    let start = caret.saturating_sub(MAX_SHOWN / 3).min(chars.len() - MAX_SHOWN);
     let end = start + MAX_SHOWN;
     let mut shown = String::new();
     let lead = usize::from(start > 0);

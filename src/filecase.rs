@@ -38,7 +38,13 @@ pub fn siblings(dir: &Path, rel: &str) -> Vec<String> {
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok()?.file_name().into_string().ok())
-                .map(|n| if parent.is_empty() { n } else { format!("{parent}/{n}") })
+                .map(|n| {
+                    if parent.is_empty() {
+                        n
+                    } else {
+                        format!("{parent}/{n}")
+                    }
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -55,8 +61,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("assets")).unwrap();
         std::fs::write(dir.path().join("assets/logo.svg"), "<svg/>").unwrap();
-        assert_eq!(real_name(dir.path(), "assets/Logo.svg").as_deref(), Some("assets/logo.svg"));
-        assert_eq!(real_name(dir.path(), "Assets/logo.SVG").as_deref(), Some("assets/logo.svg"));
+        assert_eq!(
+            real_name(dir.path(), "assets/Logo.svg").as_deref(),
+            Some("assets/logo.svg")
+        );
+        assert_eq!(
+            real_name(dir.path(), "Assets/logo.SVG").as_deref(),
+            Some("assets/logo.svg")
+        );
         assert_eq!(real_name(dir.path(), "assets/logo.svg"), None);
         assert_eq!(real_name(dir.path(), "assets/other.svg"), None);
         assert_eq!(siblings(dir.path(), "assets/x.png"), ["assets/logo.svg"]);

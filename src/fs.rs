@@ -65,7 +65,10 @@ pub fn display(path: &Path) -> String {
         }
         out.push(c);
     }
-    while let Some(rest) = out.strip_prefix("./").or_else(|| out.strip_prefix(".\\").filter(|_| cfg!(windows))) {
+    while let Some(rest) = out
+        .strip_prefix("./")
+        .or_else(|| out.strip_prefix(".\\").filter(|_| cfg!(windows)))
+    {
         if rest.is_empty() {
             break;
         }
@@ -89,8 +92,14 @@ mod tests {
     #[test]
     fn paths_show_as_typed_without_doubled_separators() {
         assert_eq!(display(Path::new("districts/broken/")), "districts/broken");
-        assert_eq!(display(&Path::new("districts/broken/").join("district.toml")), "districts/broken/district.toml");
-        assert_eq!(display(Path::new("districts//broken//district.toml")), "districts/broken/district.toml");
+        assert_eq!(
+            display(&Path::new("districts/broken/").join("district.toml")),
+            "districts/broken/district.toml"
+        );
+        assert_eq!(
+            display(Path::new("districts//broken//district.toml")),
+            "districts/broken/district.toml"
+        );
         assert_eq!(display(Path::new("./out")), "out");
         assert_eq!(display(Path::new(".")), ".");
         assert_eq!(display(Path::new("/")), "/");

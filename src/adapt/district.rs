@@ -448,7 +448,12 @@ fn resolve_path(
                 "use `/` in paths, e.g. \"{}\" (it works on Windows too)",
                 literal.trim_matches('"').replace("\\\\", "/").replace('\\', "/")
             ));
-        } else if let Some(help) = did_you_mean(&written, crate::filecase::siblings(dir, &written).iter().map(String::as_str)) {
+        } else if let Some(help) = did_you_mean(
+            &written,
+            crate::filecase::siblings(dir, &written)
+                .iter()
+                .map(String::as_str),
+        ) {
             diag = diag.with_help(help);
         }
         diags.push(diag);

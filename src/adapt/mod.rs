@@ -153,7 +153,10 @@ pub fn adapt(
             .at(&d.manifest, op.target_span.clone())
             .with_help(missing_help(
                 &addresses,
-                format!("`{}` prints every page and section address", toolkit.meta.command("list", "")),
+                format!(
+                    "`{}` prints every page and section address",
+                    toolkit.meta.command("list", "")
+                ),
             ));
             diags.push(diag);
             continue;
@@ -173,7 +176,10 @@ pub fn adapt(
                     .at(&d.manifest, op.target_span.clone())
                     .with_help(missing_help(
                         &addresses,
-                        format!("`{}` prints the sections of `{page_id}`", toolkit.meta.command("list", "")),
+                        format!(
+                            "`{}` prints the sections of `{page_id}`",
+                            toolkit.meta.command("list", "")
+                        ),
                     ));
                     diags.push(diag);
                     continue;
@@ -746,7 +752,10 @@ fn check_upstream_changes(
                 None => diag.in_file(d.manifest.path.clone()),
             },
         };
-        let district = format!("--district {}", crate::content::shell_word(&crate::fs::display(&d.dir)));
+        let district = format!(
+            "--district {}",
+            crate::content::shell_word(&crate::fs::display(&d.dir))
+        );
         diags.push(diag.with_help(format!(
             "review the change with `{}`, then `{}`",
             toolkit.meta.command("diff", &district),

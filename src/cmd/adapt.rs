@@ -87,7 +87,12 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         .filter(|e| e.file_type().is_file())
         .filter_map(|e| {
             let rel = e.path().strip_prefix(&args.out).ok()?;
-            Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+            Some(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            )
         })
         .collect();
     reporter.status(&next_steps(&args.out, &written));
@@ -115,15 +120,34 @@ pub fn next_steps(out: &Path, written: &[String]) -> String {
     };
     let mut steps: Vec<(&str, String, String)> = Vec::new();
     if has("site/index.html") {
-        steps.push(("open", "site/index.html".into(), "the site: double-click it; it works without the internet".into()));
+        steps.push((
+            "open",
+            "site/index.html".into(),
+            "the site: double-click it; it works without the internet".into(),
+        ));
     }
     if has("print/handbook.pdf") {
-        steps.push(("print", "print/handbook.pdf".into(), "the handbook as a PDF, to print or send".into()));
+        steps.push((
+            "print",
+            "print/handbook.pdf".into(),
+            "the handbook as a PDF, to print or send".into(),
+        ));
     } else if has("print/handbook.html") {
-        steps.push(("print", "print/handbook.html".into(), "the handbook: open it in Chrome or Edge and choose Print (or Save as PDF)".into()));
+        steps.push((
+            "print",
+            "print/handbook.html".into(),
+            "the handbook: open it in Chrome or Edge and choose Print (or Save as PDF)".into(),
+        ));
     }
-    for packet in in_folder("print", ".html").into_iter().filter(|p| p.starts_with("print/family-packet")) {
-        steps.push(("print", packet.clone(), "the documents for families and students".into()));
+    for packet in in_folder("print", ".html")
+        .into_iter()
+        .filter(|p| p.starts_with("print/family-packet"))
+    {
+        steps.push((
+            "print",
+            packet.clone(),
+            "the documents for families and students".into(),
+        ));
     }
     let handout_pages = in_folder("handouts", ".html");
     if !handout_pages.is_empty() {
@@ -131,7 +155,10 @@ pub fn next_steps(out: &Path, written: &[String]) -> String {
         let handouts = handout_pages.len() - usize::from(index);
         let pdfs = in_folder("handouts", ".pdf").len();
         let what = match pdfs {
-            0 => format!("{}, each to print on its own", count(handouts, "handout or form", "handouts and forms")),
+            0 => format!(
+                "{}, each to print on its own",
+                count(handouts, "handout or form", "handouts and forms")
+            ),
             n => format!(
                 "{}, each to print on its own ({} beside them)",
                 count(handouts, "handout or form", "handouts and forms"),
@@ -142,7 +169,11 @@ pub fn next_steps(out: &Path, written: &[String]) -> String {
         steps.push(("print", place.into(), what));
     }
     for zip in written.iter().filter(|w| !w.contains('/') && w.ends_with(".zip")) {
-        steps.push(("share", zip.clone(), "the bundle for teachers: all of the above, to unzip and use offline".into()));
+        steps.push((
+            "share",
+            zip.clone(),
+            "the bundle for teachers: all of the above, to unzip and use offline".into(),
+        ));
     }
     for cartridge in in_folder("lms", ".imscc") {
         let what = if cartridge.ends_with("-canvas.imscc") {
@@ -155,7 +186,10 @@ pub fn next_steps(out: &Path, written: &[String]) -> String {
     if steps.is_empty() {
         return String::new();
     }
-    let shown: Vec<String> = steps.iter().map(|(_, rel, _)| fs::display(&fs::join_rel(out, rel))).collect();
+    let shown: Vec<String> = steps
+        .iter()
+        .map(|(_, rel, _)| fs::display(&fs::join_rel(out, rel)))
+        .collect();
     let width = shown.iter().map(|s| s.chars().count()).max().unwrap_or(0);
     let mut text = "Next:".to_string();
     for ((verb, _, what), path) in steps.iter().zip(&shown) {
@@ -191,12 +225,26 @@ mod tests {
         assert_eq!(lines[0], "Next:");
         assert_eq!(
             lines[1],
-            format!("  open   out{sep}site{sep}index.html              the site: double-click it; it works without the internet")
+            format!(
+                "  open   out{sep}site{sep}index.html              the site: double-click it; it works without the internet"
+            )
         );
-        assert!(lines[2].starts_with(&format!("  print  out{sep}print{sep}handbook.pdf ")), "{text}");
-        assert!(lines[3].ends_with("2 handouts and forms, each to print on its own (1 PDF beside them)"), "{text}");
-        assert!(lines[4].starts_with(&format!("  share  out{sep}d-t-1.0.0.zip ")), "{text}");
-        assert!(lines[5].contains("-canvas.imscc") && lines[5].ends_with("Import Course Content"), "{text}");
+        assert!(
+            lines[2].starts_with(&format!("  print  out{sep}print{sep}handbook.pdf ")),
+            "{text}"
+        );
+        assert!(
+            lines[3].ends_with("2 handouts and forms, each to print on its own (1 PDF beside them)"),
+            "{text}"
+        );
+        assert!(
+            lines[4].starts_with(&format!("  share  out{sep}d-t-1.0.0.zip ")),
+            "{text}"
+        );
+        assert!(
+            lines[5].contains("-canvas.imscc") && lines[5].ends_with("Import Course Content"),
+            "{text}"
+        );
         assert!(lines[6].ends_with("import it as a Common Cartridge"), "{text}");
         assert_eq!(lines.len(), 7);
 

@@ -71,7 +71,11 @@ pub fn run(args: DiffArgs, reporter: &mut Reporter) -> Result<u8> {
             }
             Status::Changed { baseline } => format!("TOOLKIT TEXT CHANGED {} → {version}", baseline.version),
         };
-        let _ = writeln!(out, "  {}  the district {what}; {state}", paint(target, "1", color));
+        let _ = writeln!(
+            out,
+            "  {}  the district {what}; {state}",
+            paint(target, "1", color)
+        );
         if let Status::Changed { baseline } = &status {
             stale.push(target.to_string());
             let diff = similar::TextDiff::from_lines(baseline.upstream.as_str(), upstream);
@@ -115,7 +119,9 @@ pub fn run(args: DiffArgs, reporter: &mut Reporter) -> Result<u8> {
             "{} of {} overridden targets changed upstream. After reviewing, accept with `{}` or `--accept-all`.",
             stale.len(),
             targets.len(),
-            toolkit.meta.command("diff", &format!("{district_arg} --accept TARGET"))
+            toolkit
+                .meta
+                .command("diff", &format!("{district_arg} --accept TARGET"))
         );
     }
     if args.accept.is_empty() && !args.accept_all {
@@ -203,8 +209,17 @@ fn changes(toolkit: &Toolkit, district: &adapt::District, adapted: &adapt::Adapt
         out.push_str("Variables: none set; every page uses the toolkit's defaults.\n\n");
     } else {
         out.push_str("Variables it sets (the toolkit's default beside each):\n");
-        let width = district.vars.iter().map(|(k, _)| k.get_ref().len()).max().unwrap_or(0);
-        let values: Vec<String> = district.vars.iter().map(|(_, v)| v.get_ref().to_string()).collect();
+        let width = district
+            .vars
+            .iter()
+            .map(|(k, _)| k.get_ref().len())
+            .max()
+            .unwrap_or(0);
+        let values: Vec<String> = district
+            .vars
+            .iter()
+            .map(|(_, v)| v.get_ref().to_string())
+            .collect();
         let value_width = values.iter().map(|v| v.chars().count()).max().unwrap_or(0);
         let value_of = |key: &str| {
             district
@@ -214,20 +229,16 @@ fn changes(toolkit: &Toolkit, district: &adapt::District, adapted: &adapt::Adapt
                 .map(|(_, v)| v.get_ref())
         };
         for ((key, _), value) in district.vars.iter().zip(&values) {
-            let default = toolkit
-                .meta
-                .vars
-                .get(key.get_ref())
-                .map_or_else(
-                    || "not a toolkit variable".to_string(),
-                    |d| {
-                        if Some(d) == value_of(key.get_ref()) {
-                            format!("toolkit: {d}, the same")
-                        } else {
-                            format!("toolkit: {d}")
-                        }
-                    },
-                );
+            let default = toolkit.meta.vars.get(key.get_ref()).map_or_else(
+                || "not a toolkit variable".to_string(),
+                |d| {
+                    if Some(d) == value_of(key.get_ref()) {
+                        format!("toolkit: {d}, the same")
+                    } else {
+                        format!("toolkit: {d}")
+                    }
+                },
+            );
             let pad = " ".repeat(value_width - value.chars().count());
             let _ = writeln!(out, "  {:width$} = {value}{pad}   ({default})", key.get_ref());
         }
@@ -270,7 +281,11 @@ fn changes(toolkit: &Toolkit, district: &adapt::District, adapted: &adapt::Adapt
             } else {
                 part_of(&page.id)
             };
-            let _ = writeln!(out, "  {}  \"{}\" from {}{placed}", page.id, page.meta.title, page.file.path);
+            let _ = writeln!(
+                out,
+                "  {}  \"{}\" from {}{placed}",
+                page.id, page.meta.title, page.file.path
+            );
         }
         out.push('\n');
     }

@@ -138,7 +138,11 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
         "published {} to {} ({}{}, shard {}/{})",
         plural(built.len(), "bundle", "bundles"),
         fs::display(&args.out),
-        plural(built.iter().filter(|o| o.folder.is_some()).count(), "district", "districts"),
+        plural(
+            built.iter().filter(|o| o.folder.is_some()).count(),
+            "district",
+            "districts"
+        ),
         if built.iter().any(|o| o.folder.is_none()) {
             " and the generic toolkit"
         } else {
@@ -200,7 +204,9 @@ fn district_folders(root: &Path, reporter: &Reporter) -> Result<Vec<PathBuf>> {
             .map_or_else(|| fs::display(&path), |n| n.to_string_lossy().into_owned());
         if !path.is_dir() {
             skipped.push(format!("{name} (a file, not a folder)"));
-        } else if path.join("district.toml").is_file() && crate::filecase::real_name(&path, "district.toml").is_none() {
+        } else if path.join("district.toml").is_file()
+            && crate::filecase::real_name(&path, "district.toml").is_none()
+        {
             dirs.push(path);
         } else {
             let mut tomls: Vec<String> = std::fs::read_dir(&path)

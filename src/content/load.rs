@@ -440,7 +440,10 @@ fn plain_mistake(file: &SourceFile, span: std::ops::Range<usize>, message: &str)
     };
     if message.starts_with("string values must be quoted") || message.starts_with("invalid string") {
         let example = if value.is_empty() { "…" } else { value };
-        let number = value.split_whitespace().next().filter(|w| w.parse::<f64>().is_ok());
+        let number = value
+            .split_whitespace()
+            .next()
+            .filter(|w| w.parse::<f64>().is_ok());
         let help = match number {
             Some(n) => format!(
                 "write a number on its own ({key} = {n}), or put text in double quotes ({key} = \"{example}\")"

@@ -44,7 +44,11 @@ impl ToolkitMeta {
             .dir
             .as_deref()
             .map_or(String::new(), |dir| format!(" --toolkit {}", shell_word(dir)));
-        let args = if args.is_empty() { String::new() } else { format!(" {args}") };
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!(" {args}")
+        };
         format!("wbl {subcommand}{toolkit}{args}")
     }
 }

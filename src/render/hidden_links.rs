@@ -80,7 +80,10 @@ pub fn report(adapted: &Adapted, found: &[(usize, String)], diags: &mut Diagnost
                 help.push('\n');
                 help.push_str(&sections_entry(&blocks[target]));
             } else {
-                let _ = writeln!(help, "\n(`{target}`: the block shown above for another hidden page)");
+                let _ = writeln!(
+                    help,
+                    "\n(`{target}`: the block shown above for another hidden page)"
+                );
             }
         }
         let _ = write!(help, "\nOr show `{hidden}` again: take it out of `hide`.");
@@ -218,7 +221,10 @@ mod tests {
 
     #[test]
     fn entries_parse_back_to_the_same_text() {
-        for text in ["## Next steps\n\nFill in the forms.\n", "Quote ''' and \\ and \"\"\" here\n"] {
+        for text in [
+            "## Next steps\n\nFill in the forms.\n",
+            "Quote ''' and \\ and \"\"\" here\n",
+        ] {
             let entry = sections_entry(&Block {
                 target: "welcome#next-steps".into(),
                 text: text.into(),
@@ -227,7 +233,10 @@ mod tests {
             let first = &parsed["sections"].as_array().unwrap()[0];
             assert_eq!(first["target"].as_str(), Some("welcome#next-steps"));
             assert_eq!(first["action"].as_str(), Some("replace"));
-            assert_eq!(first["text"].as_str(), Some(format!("{}\n", text.trim_end())).as_deref());
+            assert_eq!(
+                first["text"].as_str(),
+                Some(format!("{}\n", text.trim_end())).as_deref()
+            );
         }
     }
 }

@@ -293,7 +293,12 @@ fn check_section(
         &format!("{page_id}#{section}"),
         candidates.iter().map(String::as_str),
     )
-    .unwrap_or_else(|| format!("`{}` prints the sections of `{page_id}`", adapted.toolkit.command("list", "")));
+    .unwrap_or_else(|| {
+        format!(
+            "`{}` prints the sections of `{page_id}`",
+            adapted.toolkit.command("list", "")
+        )
+    });
     SectionCheck::Missing(point_at(
         page,
         Diagnostic::error(format!(
@@ -607,8 +612,12 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
         let known: Vec<&str> = ctx.visible.iter().copied().collect();
         ctx.error(
             Diagnostic::error(format!("link to page `{page_id}`, which does not exist")).with_help(
-                did_you_mean(page_id, known)
-                    .unwrap_or_else(|| format!("`{}` prints every page id", ctx.adapted.toolkit.command("list", ""))),
+                did_you_mean(page_id, known).unwrap_or_else(|| {
+                    format!(
+                        "`{}` prints every page id",
+                        ctx.adapted.toolkit.command("list", "")
+                    )
+                }),
             ),
             &needle,
         );

@@ -63,9 +63,8 @@ fn one_bracket_for_a_list_says_to_write_two() {
         );
     }
     assert!(
-        first_error("[[district]]\nid = \"lake\"\nname = \"Lake\"\n").contains(
-            "error: `[[district]]` is written once, with one bracket\n"
-        )
+        first_error("[[district]]\nid = \"lake\"\nname = \"Lake\"\n")
+            .contains("error: `[[district]]` is written once, with one bracket\n")
     );
 }
 
@@ -84,9 +83,8 @@ fn text_without_quotes_says_to_put_it_in_quotes() {
             .ends_with("= help: put text in double quotes: color = \"#0b5394\"")
     );
     assert!(
-        first_error(&format!("{DISTRICT}\n[pages]\nhide = \"forms\"\n")).ends_with(
-            "= help: put the items in square brackets, separated by commas: hide = [\"forms\"]"
-        )
+        first_error(&format!("{DISTRICT}\n[pages]\nhide = \"forms\"\n"))
+            .ends_with("= help: put the items in square brackets, separated by commas: hide = [\"forms\"]")
     );
 }
 
@@ -120,9 +118,9 @@ fn a_file_name_with_other_capitals_is_an_error_on_every_system() {
     let run = check(&fx, &[]);
     run.failure();
     assert!(
-        run.stderr.contains(&format!(
+        run.stderr.contains(
             "error: `Sections/more.md` is not in the district folder: the file there is `sections/more.md`, with other capitals\n"
-        )) && run.stderr.contains(&format!("= help: did you mean `sections/more.md`? {help}")),
+        ) && run.stderr.contains(&format!("= help: did you mean `sections/more.md`? {help}")),
         "{}",
         run.stderr
     );
@@ -162,7 +160,8 @@ fn long_source_lines_are_cut_around_the_caret() {
 }
 
 /// The mini toolkit's `intro` links to `forms` before its first heading.
-const HIDE_FORMS: &str = "[district]\nid = \"lake\"\nname = \"Lake County Schools\"\n\n[pages]\nhide = [\"forms\"]\n";
+const HIDE_FORMS: &str =
+    "[district]\nid = \"lake\"\nname = \"Lake County Schools\"\n\n[pages]\nhide = [\"forms\"]\n";
 
 #[test]
 fn a_link_from_the_toolkit_to_a_hidden_page_is_reported_in_the_districts_folder() {
@@ -183,7 +182,10 @@ fn a_link_from_the_toolkit_to_a_hidden_page_is_reported_in_the_districts_folder(
              check: 1 warning\n"
         )
     );
-    assert!(!run.stderr.contains("toolkit/pages"), "nothing points into the toolkit");
+    assert!(
+        !run.stderr.contains("toolkit/pages"),
+        "nothing points into the toolkit"
+    );
 
     // Pasting the block as it is accepts the plain text: no warning, even
     // with --deny-warnings, and the page reads the same.
@@ -246,9 +248,7 @@ fn upgrade_hints_repeat_the_toolkit_folder_and_work_as_given() {
         .read("toolkit/pages/safety.md")
         .replace("RECORDING-TEXT", "RECORDING-TEXT\n\nNEW-RULE");
     fx.write("toolkit/pages/safety.md", &page);
-    let toml = fx
-        .read("toolkit/toolkit.toml")
-        .replace("1.2.3", "1.3.0");
+    let toml = fx.read("toolkit/toolkit.toml").replace("1.2.3", "1.3.0");
     fx.write("toolkit/toolkit.toml", &toml);
 
     let run = check(&fx, &[]);
@@ -257,7 +257,9 @@ fn upgrade_hints_repeat_the_toolkit_folder_and_work_as_given() {
     assert!(run.stderr.contains(hint), "{}", run.stderr);
     let diff = fx.wbl(&["diff", "--toolkit", "toolkit", "--district", "d"]);
     assert!(
-        diff.stdout.contains("accept with `wbl diff --toolkit toolkit --district d --accept TARGET` or `--accept-all`"),
+        diff.stdout.contains(
+            "accept with `wbl diff --toolkit toolkit --district d --accept TARGET` or `--accept-all`"
+        ),
         "{}",
         diff.stdout
     );
@@ -276,7 +278,11 @@ fn a_folder_given_with_a_trailing_slash_shows_no_double_slash() {
     fx.write("d/district.toml", "[district]\nid = \"lake\"\nname = Lake\n");
     let run = fx.wbl(&["check", "--toolkit", "toolkit/", "--district", "d/"]);
     run.failure();
-    assert!(run.stderr.contains(" --> d/district.toml:3:8\n"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(" --> d/district.toml:3:8\n"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("//"), "{}", run.stderr);
 }
 
@@ -293,10 +299,22 @@ fn adapt_ends_with_what_to_open_print_and_share() {
         format!("out{sep}handouts")
     };
     let steps = [
-        ("open", format!("out{sep}site{sep}index.html"), "the site: double-click it; it works without the internet"),
-        ("print", format!("out{sep}print{sep}handbook.html"), "the handbook: open it in Chrome or Edge and choose Print (or Save as PDF)"),
+        (
+            "open",
+            format!("out{sep}site{sep}index.html"),
+            "the site: double-click it; it works without the internet",
+        ),
+        (
+            "print",
+            format!("out{sep}print{sep}handbook.html"),
+            "the handbook: open it in Chrome or Edge and choose Print (or Save as PDF)",
+        ),
         ("print", handouts, "1 handout or form, each to print on its own"),
-        ("share", format!("out{sep}lake-mini-1.2.3.zip"), "the bundle for teachers: all of the above, to unzip and use offline"),
+        (
+            "share",
+            format!("out{sep}lake-mini-1.2.3.zip"),
+            "the bundle for teachers: all of the above, to unzip and use offline",
+        ),
     ];
     let width = steps.iter().map(|s| s.1.len()).max().unwrap();
     let mut expected = "Next:\n".to_string();
@@ -310,7 +328,15 @@ fn adapt_ends_with_what_to_open_print_and_share() {
 
     // Only what was built is named.
     let run = fx.wbl(&[
-        "adapt", "--toolkit", "toolkit", "--district", "d", "--format", "site", "--out", "site-only",
+        "adapt",
+        "--toolkit",
+        "toolkit",
+        "--district",
+        "d",
+        "--format",
+        "site",
+        "--out",
+        "site-only",
     ]);
     run.success();
     assert!(run.stderr.ends_with(&format!(
@@ -328,7 +354,15 @@ fn districts(fx: &Fixture, names: &[&str]) {
 }
 
 fn publish(fx: &Fixture, folder: &str) -> crate::helper::Run {
-    fx.wbl(&["publish", "--toolkit", "toolkit", "--districts", folder, "--out", "rel"])
+    fx.wbl(&[
+        "publish",
+        "--toolkit",
+        "toolkit",
+        "--districts",
+        folder,
+        "--out",
+        "rel",
+    ])
 }
 
 #[test]
