@@ -116,9 +116,9 @@ pub fn run(args: DiffArgs, reporter: &mut Reporter) -> Result<u8> {
     } else {
         let _ = writeln!(
             out,
-            "{} of {} overridden targets changed upstream. After reviewing, accept with `{}` or `--accept-all`.",
+            "{} of {} changed upstream. After reviewing, accept with `{}` or `--accept-all`.",
             stale.len(),
-            targets.len(),
+            count(targets.len(), "overridden target", "overridden targets"),
             toolkit
                 .meta
                 .command("diff", &format!("{district_arg} --accept TARGET"))

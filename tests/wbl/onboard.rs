@@ -273,6 +273,27 @@ fn upgrade_hints_repeat_the_toolkit_folder_and_work_as_given() {
 }
 
 #[test]
+fn init_suggests_a_preview_of_the_same_toolkit() {
+    let fx = Fixture::with_toolkit();
+    let run = fx.wbl(&[
+        "init",
+        "district",
+        "lake",
+        "--toolkit",
+        "toolkit",
+        "--name",
+        "Lake",
+    ]);
+    run.success();
+    assert!(
+        run.stderr
+            .ends_with("Next, preview it: wbl serve --toolkit toolkit --district lake\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_folder_given_with_a_trailing_slash_shows_no_double_slash() {
     let fx = Fixture::with_toolkit();
     fx.write("d/district.toml", "[district]\nid = \"lake\"\nname = Lake\n");
@@ -409,6 +430,22 @@ fn publish_refuses_folders_it_would_otherwise_drop() {
         )
     );
     assert!(!fx.exists("rel"), "nothing is written");
+
+    // Or a district file by another name that starts a `[district]` table.
+    std::fs::rename(
+        fx.path("districts/pine/District.toml"),
+        fx.path("districts/pine/pine.toml"),
+    )
+    .unwrap();
+    let run = publish(&fx, "districts");
+    run.failure();
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: `districts{sep}pine{sep}pine.toml` is not named `district.toml`"
+        )),
+        "{}",
+        run.stderr
+    );
 
     // A district folder given as the folder of districts.
     let run = publish(&fx, "districts/lake");
