@@ -11,13 +11,13 @@ pub mod cmd;
 pub mod content;
 pub mod diag;
 pub mod embedded;
-pub mod filecase;
 pub mod fs;
 pub mod i18n;
 pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod util;
 
 use cli::{Cli, Command};
 use report::Reporter;

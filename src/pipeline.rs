@@ -10,7 +10,8 @@ use crate::adapt::{self, Adapted, District};
 use crate::content::{self, SourceTree, Toolkit};
 use crate::diag::{Diagnostics, Severity};
 use crate::output::bundle;
-use crate::render::{self, Formats, OutputFile};
+use crate::render::markdown::PageTemplates;
+use crate::render::{self, Formats, Output, OutputFile, RenderedPage};
 
 /// The embedded toolkit, or the one in `dir`.
 pub fn toolkit_tree(dir: Option<&Path>) -> Result<SourceTree> {
@@ -45,14 +46,26 @@ pub fn build(
     formats: Formats,
     diags: &mut Diagnostics,
 ) -> Result<Build> {
+    build_with(toolkit, district, formats, None, diags)
+}
+
+/// Like [`build`], with the toolkit's page templates parsed once for a
+/// whole release (`wbl publish`).
+pub fn build_with(
+    toolkit: &Toolkit,
+    district: Option<&Arc<District>>,
+    formats: Formats,
+    shared: Option<&PageTemplates>,
+    diags: &mut Diagnostics,
+) -> Result<Build> {
     let Some(adapted) = adapt::adapt(toolkit, district, diags) else {
         return Ok(Build {
             adapted: None,
             files: None,
         });
     };
-    let files = match render::render(&adapted, formats, diags)? {
-        Some(files) if diags.count(Severity::Error) == 0 => Some(package(&adapted, files, formats)?),
+    let files = match render::markdown::render_pages_with(&adapted, shared, diags) {
+        Some(pages) if diags.count(Severity::Error) == 0 => Some(outputs(&adapted, &pages, formats)?),
         _ => None,
     };
     Ok(Build {
@@ -61,23 +74,25 @@ pub fn build(
     })
 }
 
-/// Adds the bundle when asked for and keeps only the formats asked for:
-/// the bundle always holds every output, the folder only what `formats`
-/// names.
-pub fn package(adapted: &Adapted, mut files: Vec<OutputFile>, formats: Formats) -> Result<Vec<OutputFile>> {
-    if formats.zip {
-        let zip = bundle::zip(adapted, &files, bundle::build_time()?)?;
-        files.push(zip);
-    }
-    files.retain(|f| {
-        let top = f.path.split('/').next().unwrap_or("");
-        match top {
-            "site" => formats.site,
-            "print" => formats.print,
-            "handouts" => formats.handouts,
-            _ => formats.zip,
+/// The files of `formats`. The bundle's outputs link to each other as
+/// the bundle holds them (site, print and handouts together), whichever
+/// command built it; the folder's as the folder holds them, so a folder
+/// with only some outputs gets its own render of them when that differs.
+fn outputs(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Result<Vec<OutputFile>> {
+    let in_folder = formats.without(Output::Zip);
+    let mut files = Vec::new();
+    let mut folder_done = in_folder.is_empty();
+    if formats.contains(Output::Zip) {
+        let bundled = render::render_outputs(adapted, pages, Formats::BUNDLE)?;
+        files.push(bundle::zip(adapted, &bundled, bundle::build_time()?)?);
+        if in_folder == Formats::BUNDLE {
+            files.extend(bundled);
+            folder_done = true;
         }
-    });
+    }
+    if !folder_done {
+        files.extend(render::render_outputs(adapted, pages, in_folder)?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -13,7 +13,7 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
     reporter.format = args.message_format;
     // Refuse an output folder wbl may not replace before doing any work.
     output::check_replaceable(&args.out)?;
-    if args.pdf && !args.format.print {
+    if args.pdf && !args.format.contains(crate::render::Output::Print) {
         anyhow::bail!("--pdf prints the handbook, so --format must include `print`");
     }
     let browser = if args.pdf {

@@ -17,18 +17,13 @@ use crate::content::Toolkit;
 use crate::diag::{Diagnostics, Severity};
 use crate::output::bundle::{self, sha256_hex};
 use crate::output::{self, Staging};
-use crate::render::Formats;
 use crate::render::markdown::PageTemplates;
+use crate::render::{Formats, Output};
 use crate::report::Reporter;
 use crate::{EXIT_ERROR, fs, pipeline};
 
-/// Only the bundle: it renders every output in memory.
-const BUNDLE_ONLY: Formats = Formats {
-    site: false,
-    print: false,
-    handouts: false,
-    zip: true,
-};
+/// Only the bundle, built as `wbl adapt` builds it.
+const BUNDLE_ONLY: Formats = Formats::of(&[Output::Zip]);
 
 /// What building one bundle gave.
 struct Outcome {
@@ -94,7 +89,6 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
                     shared.as_ref(),
                     dir.as_deref(),
                     &staging,
-                    time,
                     args.deny_warnings,
                 );
                 progress.tick(&outcome);
@@ -205,7 +199,7 @@ fn district_folders(root: &Path, reporter: &Reporter) -> Result<Vec<PathBuf>> {
         if !path.is_dir() {
             skipped.push(format!("{name} (a file, not a folder)"));
         } else if path.join("district.toml").is_file()
-            && crate::filecase::real_name(&path, "district.toml").is_none()
+            && crate::util::filecase::real_name(&path, "district.toml").is_none()
         {
             dirs.push(path);
         } else {
@@ -281,7 +275,6 @@ fn build_one(
     shared: Option<&PageTemplates>,
     dir: Option<&Path>,
     staging: &Staging,
-    time: i64,
     deny_warnings: bool,
 ) -> Outcome {
     let mut diags = Diagnostics::new();
@@ -297,17 +290,16 @@ fn build_one(
             },
             None => None,
         };
-        let Some(adapted) = crate::adapt::adapt(toolkit, district.as_ref(), &mut diags) else {
-            return Ok(None);
-        };
-        let Some(files) = crate::render::render_with(&adapted, BUNDLE_ONLY, shared, &mut diags)? else {
+        let build = pipeline::build_with(toolkit, district.as_ref(), BUNDLE_ONLY, shared, &mut diags)?;
+        let Some(zip) = build
+            .files
+            .and_then(|files| files.into_iter().find(|f| f.path.ends_with(".zip")))
+        else {
             return Ok(None);
         };
         if diags.has_errors() || (deny_warnings && diags.count(Severity::Warning) > 0) {
             return Ok(None);
         }
-        let zip = bundle::zip(&adapted, &files, time)?;
-        drop(files);
         staging.write(&zip.path, &zip.bytes)?;
         let info = district.as_ref().map(|d| (d.id.clone(), d.name.clone()));
         Ok(Some((

@@ -25,12 +25,7 @@ use crate::report::Reporter;
 use crate::{fs, pipeline};
 
 /// Everything a reader sees; the zip is left out because nobody browses it.
-const FORMATS: Formats = Formats {
-    site: true,
-    print: true,
-    handouts: true,
-    zip: false,
-};
+const FORMATS: Formats = Formats::BUNDLE;
 
 /// Ports tried, in order, when `--port` is not given: a busy default should
 /// not stop a first-time user.

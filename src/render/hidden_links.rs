@@ -16,7 +16,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 use crate::adapt::{Adapted, AdaptedPage};
 use crate::content::frontmatter;
 use crate::content::sections::{self, markdown_options};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 
 /// One section of toolkit text to hand back to the district.
 struct Block {
@@ -88,9 +88,12 @@ pub fn report(adapted: &Adapted, found: &[(usize, String)], diags: &mut Diagnost
         }
         let _ = write!(help, "\nOr show `{hidden}` again: take it out of `hide`.");
         diags.push(
-            Diagnostic::warning(format!(
-                "the toolkit links to `{hidden}`, which the district hides, {from}; {links} as plain text"
-            ))
+            Diagnostic::warning(
+                Code::LinkToHiddenPage,
+                format!(
+                    "the toolkit links to `{hidden}`, which the district hides, {from}; {links} as plain text"
+                ),
+            )
             .at(&district.manifest, entry.span())
             .with_help(help),
         );

@@ -1,9 +1,9 @@
 //! Rendering: adapted toolkit → in-memory files. Renderers never touch the
 //! disk; the output stage writes what they return to a folder or a zip.
 
-pub mod color;
 pub mod hidden_links;
 pub mod markdown;
+pub mod outputs;
 pub mod print;
 pub mod site;
 pub mod templates;
@@ -15,7 +15,9 @@ use anyhow::Result;
 use crate::adapt::Adapted;
 use crate::diag::Diagnostics;
 use crate::i18n::Strings;
+use crate::util::color;
 pub use markdown::{Body, Hole, RenderedPage};
+pub use outputs::{Formats, Links, Output};
 
 /// A file an output produces: its path relative to the output folder
 /// (always `/`-separated) and its bytes.
@@ -38,100 +40,65 @@ impl OutputFile {
     }
 }
 
-/// Which outputs to produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Formats {
-    pub site: bool,
-    pub print: bool,
-    pub handouts: bool,
-    pub zip: bool,
-}
-
-impl Formats {
-    pub const ALL: Formats = Formats {
-        site: true,
-        print: true,
-        handouts: true,
-        zip: true,
-    };
-
-    pub const NAMES: [&'static str; 4] = ["site", "print", "handouts", "zip"];
-
-    /// Parses `site,print,…`.
-    pub fn parse(list: &str) -> Result<Formats, String> {
-        let mut f = Formats {
-            site: false,
-            print: false,
-            handouts: false,
-            zip: false,
-        };
-        for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match name {
-                "site" => f.site = true,
-                "print" => f.print = true,
-                "handouts" => f.handouts = true,
-                "zip" => f.zip = true,
-                // The PDF is printed from the handbook, so it is a flag of
-                // its own rather than a format.
-                "pdf" => return Err("`pdf` is not a format: add `--pdf` (it prints the handbook)".into()),
-                other => {
-                    return Err(format!(
-                        "unknown format `{other}`; the formats are {}",
-                        Self::NAMES.join(", ")
-                    ));
-                }
-            }
-        }
-        if f == (Formats {
-            site: false,
-            print: false,
-            handouts: false,
-            zip: false,
-        }) {
-            return Err("no format given; the formats are site, print, handouts, zip".to_string());
-        }
-        Ok(f)
-    }
-}
-
-/// Renders the outputs `formats` asks for. Content problems are reported
-/// to `diags` (and give `Ok(None)`); `Err` is a fault in wbl's own
-/// templates.
+/// Renders every page, then the outputs of `together` (which link to
+/// each other as outputs built together do). Content problems are
+/// reported to `diags` (and give `Ok(None)`); `Err` is a fault in wbl's
+/// own templates.
 pub fn render(
     adapted: &Adapted,
-    formats: Formats,
+    together: Formats,
     diags: &mut Diagnostics,
 ) -> Result<Option<Vec<OutputFile>>> {
-    render_with(adapted, formats, None, diags)
+    render_with(adapted, together, None, diags)
 }
 
 /// Like [`render`], with page templates parsed once for a whole release.
 pub fn render_with(
     adapted: &Adapted,
-    formats: Formats,
+    together: Formats,
     shared: Option<&markdown::PageTemplates>,
     diags: &mut Diagnostics,
 ) -> Result<Option<Vec<OutputFile>>> {
     let Some(pages) = markdown::render_pages_with(adapted, shared, diags) else {
         return Ok(None);
     };
-    // The bundle holds every output, so `zip` renders them all. The
-    // outputs are independent, so they are rendered side by side.
-    let pages = &pages;
+    render_outputs(adapted, &pages, together).map(Some)
+}
+
+/// The files of the outputs in `together`, from pages rendered once.
+/// The outputs are independent, so they are rendered side by side.
+pub fn render_outputs(
+    adapted: &Adapted,
+    pages: &[RenderedPage],
+    together: Formats,
+) -> Result<Vec<OutputFile>> {
+    let links = Links::new(together);
     let (site, (handbook, handouts)) = rayon::join(
-        || (formats.site || formats.zip).then(|| site::render(adapted, pages, formats)),
+        || {
+            together
+                .contains(Output::Site)
+                .then(|| site::render(adapted, pages, links))
+        },
         || {
             rayon::join(
-                || (formats.print || formats.zip).then(|| print::handbook(adapted, pages)),
-                || (formats.handouts || formats.zip).then(|| print::handouts(adapted, pages)),
+                || {
+                    together
+                        .contains(Output::Print)
+                        .then(|| print::handbook(adapted, pages, links))
+                },
+                || {
+                    together
+                        .contains(Output::Handouts)
+                        .then(|| print::handouts(adapted, pages, links))
+                },
             )
         },
     );
     let mut files = Vec::new();
     files.extend(site.transpose()?.into_iter().flatten());
-    files.extend(handbook.transpose()?);
+    files.extend(handbook.transpose()?.into_iter().flatten());
     files.extend(handouts.transpose()?.into_iter().flatten());
-    Ok(Some(files))
+    Ok(files)
 }
 
 /// What every template sees about the toolkit and the district. Built once

@@ -14,7 +14,7 @@ use tera::Value;
 
 use super::markdown::{Hole, RenderedPage, escape_into};
 use super::templates::{self, map};
-use super::{OutputFile, common_context, district_name, page_meta};
+use super::{Links, Output, OutputFile, common_context, district_name, page_meta};
 use crate::adapt::Adapted;
 use crate::embedded;
 use crate::i18n::Strings;
@@ -28,7 +28,7 @@ pub fn handbook_id(page: &str, section: &str) -> String {
 }
 
 /// Fills a hole in the handbook, where every page lives in one file.
-pub fn handbook_hole(hole: &Hole, page: &str, assets: &Assets, out: &mut String) {
+pub fn handbook_hole(hole: &Hole, page: &str, assets: &Assets, links: Links, out: &mut String) {
     match hole {
         // The page title is a level-3 heading (under the cover's h1 and the
         // part's h2), so page headings move down two levels.
@@ -48,14 +48,14 @@ pub fn handbook_hole(hole: &Hole, page: &str, assets: &Assets, out: &mut String)
                 None => escape_into(out, target),
             }
         }
-        Hole::Asset(name) => asset_beside(name, out),
+        Hole::Asset(name) => escape_into(out, &links.asset(Output::Print, name)),
         Hole::Image(name) => data_uri(name, assets, out),
     }
 }
 
 /// Fills a hole in a standalone handout (which sits in `handouts/`, beside
 /// `site/` in the bundle).
-fn handout_hole(hole: &Hole, page: &str, assets: &Assets, out: &mut String) {
+fn handout_hole(hole: &Hole, page: &str, assets: &Assets, links: Links, out: &mut String) {
     match hole {
         Hole::HeadingOpen { level, id } => {
             out.push_str(&format!("<h{level} id=\""));
@@ -66,48 +66,60 @@ fn handout_hole(hole: &Hole, page: &str, assets: &Assets, out: &mut String) {
         Hole::Link {
             page: target,
             section,
-        } => {
-            if target != page || section.is_none() {
-                out.push_str("../site/");
-                escape_into(out, target);
-                out.push_str(".html");
-            }
-            if let Some(s) = section {
+        } => match section {
+            Some(s) if target == page => {
                 out.push('#');
                 escape_into(out, s);
             }
-        }
-        Hole::Asset(name) => asset_beside(name, out),
+            // With neither the site nor the handbook beside the handouts,
+            // a link to another page can only lead to the top of this one.
+            _ => escape_into(
+                out,
+                &links
+                    .page_elsewhere(target, section.as_deref())
+                    .unwrap_or_else(|| "#".to_string()),
+            ),
+        },
+        Hole::Asset(name) => escape_into(out, &links.asset(Output::Handouts, name)),
         Hole::Image(name) => data_uri(name, assets, out),
     }
 }
 
-/// A link to a downloadable asset points at the site's copy.
-fn asset_beside(name: &str, out: &mut String) {
-    out.push_str("../site/assets/");
-    escape_into(out, name);
+/// The copies of downloadable assets an output ships when the site,
+/// which holds them otherwise, is not built beside it.
+fn own_asset_copies(
+    adapted: &Adapted,
+    pages: &[&RenderedPage],
+    from: Output,
+    links: Links,
+) -> Vec<OutputFile> {
+    if !links.own_assets(from) {
+        return Vec::new();
+    }
+    let folder = from.folder().unwrap_or_default();
+    let names: std::collections::BTreeSet<&str> = pages
+        .iter()
+        .flat_map(|p| p.body.holes())
+        .filter_map(|h| match h {
+            Hole::Asset(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let bytes = adapted.assets.get(name)?;
+            Some(OutputFile::new(format!("{folder}/assets/{name}"), bytes.clone()))
+        })
+        .collect()
 }
 
 fn data_uri(name: &str, assets: &Assets, out: &mut String) {
     let bytes = assets.get(name).map_or(&[][..], |b| &b[..]);
     out.push_str("data:");
-    out.push_str(mime_type(name));
+    out.push_str(crate::util::mime::of(name));
     out.push_str(";base64,");
     base64_into(bytes, out);
-}
-
-pub fn mime_type(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
 }
 
 /// Standard base64, as data URIs want it.
@@ -227,7 +239,7 @@ fn logo_src(adapted: &Adapted) -> Option<String> {
 }
 
 /// `print/handbook.html`.
-pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile> {
+pub fn handbook(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
     let mut ctx = common_context(adapted, &strings);
     let mut content = String::new();
@@ -242,7 +254,7 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
                     let page = &adapted.pages[i];
                     content.clear();
                     pages[i].body.resolve(&mut content, &mut |hole, out| {
-                        handbook_hole(hole, &page.id, &adapted.assets, out)
+                        handbook_hole(hole, &page.id, &adapted.assets, links, out)
                     });
                     page_meta(page, &strings, [("content", content.as_str().into())])
                 })
@@ -268,14 +280,21 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
             ("logo_src", logo_src(adapted).into()),
         ],
     );
-    Ok(OutputFile::text(
+    let mut files = vec![OutputFile::text(
         "print/handbook.html",
         templates::render("print/handbook.html", &ctx)?,
-    ))
+    )];
+    files.extend(own_asset_copies(
+        adapted,
+        &pages.iter().collect::<Vec<_>>(),
+        Output::Print,
+        links,
+    ));
+    Ok(files)
 }
 
 /// `handouts/<page>.html` for every page whose kind is printed on its own.
-pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputFile>> {
+pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
     let mut common = common_context(adapted, &strings);
     let district_name = district_name(adapted);
@@ -288,7 +307,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             ("logo_src", logo_src(adapted).into()),
         ],
     );
-    adapted
+    let mut files = adapted
         .pages
         .par_iter()
         .zip(pages)
@@ -296,7 +315,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
         .map(|(page, rendered)| {
             let mut content = String::new();
             rendered.body.resolve(&mut content, &mut |hole, out| {
-                handout_hole(hole, &page.id, &adapted.assets, out)
+                handout_hole(hole, &page.id, &adapted.assets, links, out)
             });
             let mut ctx = common.clone();
             templates::extend(
@@ -315,7 +334,16 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
                 templates::render("print/handout.html", &ctx)?,
             ))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    let printed: Vec<&RenderedPage> = adapted
+        .pages
+        .iter()
+        .zip(pages)
+        .filter(|(page, _)| page.meta.kind.is_handout())
+        .map(|(_, rendered)| rendered)
+        .collect();
+    files.extend(own_asset_copies(adapted, &printed, Output::Handouts, links));
+    Ok(files)
 }
 
 #[cfg(test)]
@@ -337,11 +365,17 @@ mod tests {
         }
     }
 
-    fn resolve(hole: Hole, page: &str, f: fn(&Hole, &str, &Assets, &mut String)) -> String {
+    fn resolve(hole: Hole, page: &str, f: fn(&Hole, &str, &Assets, Links, &mut String)) -> String {
         let mut assets = Assets::new();
         assets.insert("dot.svg".into(), Arc::from(&b"<svg/>"[..]));
         let mut out = String::new();
-        f(&hole, page, &assets, &mut out);
+        f(
+            &hole,
+            page,
+            &assets,
+            Links::new(super::super::Formats::BUNDLE),
+            &mut out,
+        );
         out
     }
 

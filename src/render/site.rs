@@ -10,7 +10,7 @@ use tera::Value;
 
 use super::markdown::{Hole, RenderedPage, escape_into};
 use super::templates::{self, map};
-use super::{Formats, OutputFile, common_context, kind_label, page_meta};
+use super::{Links, Output, OutputFile, common_context, kind_label, page_meta};
 use crate::adapt::Adapted;
 use crate::embedded;
 
@@ -22,7 +22,7 @@ use crate::embedded;
 pub const FULL_NAV_PAGES: usize = 100;
 
 /// The site's pages, stylesheet and the assets they use.
-pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Result<Vec<OutputFile>> {
+pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
     let common = common_context(adapted, &strings);
     let nav = Nav::new(adapted, &strings);
@@ -42,7 +42,7 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
         }
         v
     };
-    let links: Vec<Value> = adapted
+    let page_links: Vec<Value> = adapted
         .pages
         .iter()
         .map(|p| {
@@ -52,7 +52,7 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
             ])
         })
         .collect();
-    let link = |j: Option<usize>| Value::from(j.and_then(|j| links.get(j).cloned()));
+    let link = |j: Option<usize>| Value::from(j.and_then(|j| page_links.get(j).cloned()));
 
     for rendered in pages {
         used_assets.extend(rendered.assets.iter().map(String::as_str));
@@ -64,9 +64,9 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
         .enumerate()
         .map(|(i, (page, rendered))| {
             let mut content = String::with_capacity(16 * 1024);
-            rendered
-                .body
-                .resolve(&mut content, &mut |hole, out| site_hole(hole, &page.id, out));
+            rendered.body.resolve(&mut content, &mut |hole, out| {
+                site_hole(hole, &page.id, links, out)
+            });
             let mut ctx = common.clone();
             templates::extend(
                 &mut ctx,
@@ -84,8 +84,11 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
                     ("next", link(Some(i + 1))),
                     (
                         "handout",
-                        (formats.handouts && page.meta.kind.is_handout())
-                            .then(|| format!("../handouts/{}.html", page.id))
+                        page.meta
+                            .kind
+                            .is_handout()
+                            .then(|| links.printable(&page.id))
+                            .flatten()
                             .into(),
                     ),
                 ],
@@ -218,7 +221,7 @@ fn part_value(part: &crate::adapt::AdaptedPart, pages: Vec<Value>) -> Value {
 }
 
 /// Fills a hole for a page of the site.
-fn site_hole(hole: &Hole, current: &str, out: &mut String) {
+fn site_hole(hole: &Hole, current: &str, links: Links, out: &mut String) {
     match hole {
         Hole::HeadingOpen { level, id } => {
             out.push_str(&format!("<h{level} id=\""));
@@ -236,29 +239,8 @@ fn site_hole(hole: &Hole, current: &str, out: &mut String) {
                 escape_into(out, section);
             }
         }
-        Hole::Asset(name) | Hole::Image(name) => {
-            out.push_str("assets/");
-            for part in name.split('/') {
-                if !out.ends_with('/') {
-                    out.push('/');
-                }
-                escape_into(out, &percent_encode(part));
-            }
-        }
+        Hole::Asset(name) | Hole::Image(name) => escape_into(out, &links.asset(Output::Site, name)),
     }
-}
-
-/// Percent-encodes a file name for use in a URL path.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -267,6 +249,7 @@ mod tests {
 
     #[test]
     fn site_links_point_at_html_pages() {
+        let links = Links::new(super::super::Formats::BUNDLE);
         let mut out = String::new();
         site_hole(
             &Hole::Link {
@@ -274,6 +257,7 @@ mod tests {
                 section: Some("x".into()),
             },
             "b",
+            links,
             &mut out,
         );
         site_hole(
@@ -282,6 +266,7 @@ mod tests {
                 section: Some("y".into()),
             },
             "b",
+            links,
             &mut out,
         );
         site_hole(
@@ -290,6 +275,7 @@ mod tests {
                 section: None,
             },
             "b",
+            links,
             &mut out,
         );
         assert_eq!(out, "a.html#x#yc.html");
@@ -298,7 +284,8 @@ mod tests {
     #[test]
     fn asset_names_are_url_encoded() {
         let mut out = String::new();
-        site_hole(&Hole::Asset("county map.png".into()), "a", &mut out);
+        let links = Links::new(super::super::Formats::BUNDLE);
+        site_hole(&Hole::Asset("county map.png".into()), "a", links, &mut out);
         assert_eq!(out, "assets/county%20map.png");
     }
 }

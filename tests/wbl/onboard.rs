@@ -27,7 +27,7 @@ fn first_error(district_toml: &str) -> String {
 fn a_windows_path_says_to_use_forward_slashes() {
     assert_eq!(
         first_error(&format!("{DISTRICT}logo = \"assets\\logo.svg\"\n")),
-        "error: `\\` in \"assets\\logo.svg\" cannot be read: in quoted text a backslash starts a special character\n \
+        "error[toml-syntax]: `\\` in \"assets\\logo.svg\" cannot be read: in quoted text a backslash starts a special character\n \
          --> d/district.toml:4:8\n  |\n\
          4 | logo = \"assets\\logo.svg\"\n  |        ^^^^^^^^^^^^^^^^^\n  \
          = help: use `/` in paths, e.g. \"assets/logo.svg\" (it works on Windows too)"
@@ -36,7 +36,7 @@ fn a_windows_path_says_to_use_forward_slashes() {
     // break and `ew.svg`: the path is shown as written, with the same help.
     assert_eq!(
         first_error(&format!("{DISTRICT}logo = \"assets\\new.svg\"\n")),
-        "error: `assets\\new.svg` not found in the district folder\n \
+        "error[file-not-found]: `assets\\new.svg` not found in the district folder\n \
          --> d/district.toml:4:8\n  |\n\
          4 | logo = \"assets\\new.svg\"\n  |        ^^^^^^^^^^^^^^^^\n  \
          = help: use `/` in paths, e.g. \"assets/new.svg\" (it works on Windows too)"
@@ -54,7 +54,7 @@ fn one_bracket_for_a_list_says_to_write_two() {
         assert_eq!(
             error,
             format!(
-                "error: `[{table}]` is a list, so it needs two brackets\n \
+                "error[wrong-type]: `[{table}]` is a list, so it needs two brackets\n \
                  --> d/district.toml:5:1\n  |\n\
                  5 | [{table}]\n  | {}\n  \
                  = help: write `[[{table}]]`, with two brackets, {each}",
@@ -64,7 +64,7 @@ fn one_bracket_for_a_list_says_to_write_two() {
     }
     assert!(
         first_error("[[district]]\nid = \"lake\"\nname = \"Lake\"\n")
-            .contains("error: `[[district]]` is written once, with one bracket\n")
+            .contains("error[wrong-type]: `[[district]]` is written once, with one bracket\n")
     );
 }
 
@@ -72,7 +72,7 @@ fn one_bracket_for_a_list_says_to_write_two() {
 fn text_without_quotes_says_to_put_it_in_quotes() {
     assert_eq!(
         first_error("[district]\nid = \"lake\"\nname = Lake County Schools\n"),
-        "error: the value of `name` is not in quotes\n \
+        "error[toml-syntax]: the value of `name` is not in quotes\n \
          --> d/district.toml:3:8\n  |\n\
          3 | name = Lake County Schools\n  |        ^^^^^^^^^^^^^^^^^^^\n  \
          = help: put text in double quotes: name = \"Lake County Schools\""
@@ -96,7 +96,7 @@ fn a_file_name_with_other_capitals_is_an_error_on_every_system() {
     assert_eq!(
         error,
         format!(
-            "error: `assets/Logo.svg` is not in the district folder: the file there is `assets/logo.svg`, with other capitals\n \
+            "error[wrong-case]: `assets/Logo.svg` is not in the district folder: the file there is `assets/logo.svg`, with other capitals\n \
              --> d/district.toml:4:8\n  |\n\
              4 | logo = \"assets/Logo.svg\"\n  |        ^^^^^^^^^^^^^^^^^\n  \
              = help: did you mean `assets/logo.svg`? {help}"
@@ -119,7 +119,7 @@ fn a_file_name_with_other_capitals_is_an_error_on_every_system() {
     run.failure();
     assert!(
         run.stderr.contains(
-            "error: `Sections/more.md` is not in the district folder: the file there is `sections/more.md`, with other capitals\n"
+            "error[wrong-case]: `Sections/more.md` is not in the district folder: the file there is `sections/more.md`, with other capitals\n"
         ) && run.stderr.contains(&format!("= help: did you mean `sections/more.md`? {help}")),
         "{}",
         run.stderr
@@ -173,7 +173,7 @@ fn a_link_from_the_toolkit_to_a_hidden_page_is_reported_in_the_districts_folder(
     assert_eq!(
         run.stderr,
         format!(
-            "warning: the toolkit links to `forms`, which the district hides, from `intro`; that link prints as plain text\n \
+            "warning[link-to-hidden-page]: the toolkit links to `forms`, which the district hides, from `intro`; that link prints as plain text\n \
              --> d/district.toml:6:9\n  |\n\
              6 | hide = [\"forms\"]\n  |         ^^^^^^^\n  \
              = help: to reword the text around the link, paste this block into district.toml and edit it; the link is already plain text in it, so pasting it unchanged accepts the plain text:\n\n\
@@ -209,14 +209,14 @@ fn the_built_in_toolkit_hidden_page_warning_points_at_hide() {
     run.success();
     assert!(!run.stderr.contains("<embedded>"), "{}", run.stderr);
     assert_eq!(
-        run.stderr.matches("warning: ").count(),
+        run.stderr.matches("warning[").count(),
         1,
         "one warning per hidden page:\n{}",
         run.stderr
     );
     assert!(
         run.stderr.contains(
-            "warning: the toolkit links to `youtube-live-events`, which the district hides, from 3 sections: `welcome#part-session`, `technology-and-platforms#choosing`, `scaling-up#partner-pipeline`; those links print as plain text\n --> d/district.toml:6:9\n"
+            "warning[link-to-hidden-page]: the toolkit links to `youtube-live-events`, which the district hides, from 3 sections: `welcome#part-session`, `technology-and-platforms#choosing`, `scaling-up#partner-pipeline`; those links print as plain text\n --> d/district.toml:6:9\n"
         ),
         "{}",
         run.stderr
@@ -426,7 +426,7 @@ fn publish_refuses_folders_it_would_otherwise_drop() {
     assert_eq!(
         run.stderr,
         format!(
-            "error: `districts{sep}pine{sep}District.toml` is not named `district.toml`: rename it to `district.toml`, all lower-case, so `pine` is published\n"
+            "error[io]: `districts{sep}pine{sep}District.toml` is not named `district.toml`: rename it to `district.toml`, all lower-case, so `pine` is published\n"
         )
     );
     assert!(!fx.exists("rel"), "nothing is written");
@@ -441,7 +441,7 @@ fn publish_refuses_folders_it_would_otherwise_drop() {
     run.failure();
     assert!(
         run.stderr.starts_with(&format!(
-            "error: `districts{sep}pine{sep}pine.toml` is not named `district.toml`"
+            "error[io]: `districts{sep}pine{sep}pine.toml` is not named `district.toml`"
         )),
         "{}",
         run.stderr
@@ -452,7 +452,7 @@ fn publish_refuses_folders_it_would_otherwise_drop() {
     run.failure();
     assert_eq!(
         run.stderr,
-        "error: `districts/lake` is a district folder itself (it holds district.toml); --districts takes the folder that holds district folders: pass `--districts districts`, or build this district alone with `wbl adapt --district districts/lake`\n"
+        "error[io]: `districts/lake` is a district folder itself (it holds district.toml); --districts takes the folder that holds district folders: pass `--districts districts`, or build this district alone with `wbl adapt --district districts/lake`\n"
     );
 
     // A folder with no districts: the folder that has them is suggested.
@@ -460,14 +460,14 @@ fn publish_refuses_folders_it_would_otherwise_drop() {
     run.failure();
     assert_eq!(
         run.stderr,
-        "error: `.` holds no district folders (folders with a district.toml); did you mean `--districts districts`?\n"
+        "error[io]: `.` holds no district folders (folders with a district.toml); did you mean `--districts districts`?\n"
     );
     std::fs::create_dir_all(fx.path("empty")).unwrap();
     let run = publish(&fx, "empty");
     run.failure();
     assert_eq!(
         run.stderr,
-        "error: `empty` holds no district folders (folders with a district.toml); pass the folder that holds one folder per district, each with its district.toml (`wbl init district DIR` makes one)\n"
+        "error[io]: `empty` holds no district folders (folders with a district.toml); pass the folder that holds one folder per district, each with its district.toml (`wbl init district DIR` makes one)\n"
     );
 }
 

@@ -111,7 +111,7 @@ action = "remove"
     // The intro links to the removed section: the link falls back to the page.
     assert!(
         run.stderr
-            .contains("warning: link to section `safety#recording`, which the district's overrides removed"),
+            .contains("warning[link-to-removed-section]: link to section `safety#recording`, which the district's overrides removed"),
         "{}",
         run.stderr
     );
@@ -255,7 +255,7 @@ hide = ["forms"]
     // district can act, and becomes plain text.
     assert!(
         run.stderr
-            .contains("warning: the toolkit links to `forms`, which the district hides, from `intro`"),
+            .contains("warning[link-to-hidden-page]: the toolkit links to `forms`, which the district hides, from `intro`"),
         "{}",
         run.stderr
     );
@@ -298,7 +298,8 @@ fn district_vars_override_and_unknown_keys_fail() {
     let run = fx.adapt(Some("d"));
     run.failure();
     assert!(
-        run.stderr.contains("error: unknown variable `vars.platfrom`"),
+        run.stderr
+            .contains("error[unknown-variable]: unknown variable `vars.platfrom`"),
         "{}",
         run.stderr
     );

@@ -277,7 +277,7 @@ fn serve_prints_a_warning_once_until_it_changes() {
     );
     server.wait_for_line("Rebuilt after a change to");
     assert_eq!(
-        server.log.matches("warning: white text").count(),
+        server.log.matches("warning[low-contrast]: white text").count(),
         1,
         "{}",
         server.log
@@ -289,7 +289,7 @@ fn serve_prints_a_warning_once_until_it_changes() {
     );
     server.wait_for_line("Rebuilt after a change to");
     assert_eq!(
-        server.log.matches("warning: white text").count(),
+        server.log.matches("warning[low-contrast]: white text").count(),
         2,
         "{}",
         server.log

@@ -33,7 +33,7 @@ pub fn real_name(dir: &Path, rel: &str) -> Option<String> {
 /// The names in the folder `rel` would be in (for "did you mean").
 pub fn siblings(dir: &Path, rel: &str) -> Vec<String> {
     let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
-    let folder = crate::fs::join_rel(dir, parent);
+    let folder = parent.split('/').fold(dir.to_path_buf(), |p, part| p.join(part));
     let mut names: Vec<String> = std::fs::read_dir(folder)
         .map(|entries| {
             entries
