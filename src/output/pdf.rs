@@ -69,10 +69,19 @@ pub fn find_browser() -> Result<PathBuf> {
             path.display()
         );
     }
-    NAMES
-        .iter()
-        .find_map(|name| on_path(name))
-        .or_else(|| usual_locations().into_iter().find(|p| p.is_file()))
+    first_browser(
+        NAMES
+            .iter()
+            .filter_map(|name| on_path(name))
+            .chain(usual_locations()),
+    )
+}
+
+/// The first of `candidates` that is a file, or the error that says how
+/// to print by hand.
+fn first_browser(mut candidates: impl Iterator<Item = PathBuf>) -> Result<PathBuf> {
+    candidates
+        .find(|p| p.is_file())
         .with_context(|| format!("--pdf needs Chrome, Edge or Chromium, and none was found; {BY_HAND}"))
 }
 
@@ -161,6 +170,16 @@ fn running_as_root() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_browser_says_how_to_print_by_hand() {
+        let e = first_browser([PathBuf::from("/nonexistent/chrome")].into_iter()).unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("none was found") && text.contains("Save as PDF"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn file_urls_are_encoded() {

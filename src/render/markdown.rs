@@ -156,6 +156,8 @@ pub fn render_pages_with(
                 page,
                 visible: &visible,
                 strings: &strings,
+                seen: HashMap::new(),
+                nth: 0,
                 log: Vec::new(),
                 ok: true,
             };
@@ -202,17 +204,20 @@ pub fn render_pages_with(
                     page: target,
                     section,
                     needle,
-                } => match check_section(adapted, page, ids[target.as_str()], target, section, needle) {
-                    SectionCheck::Found => {}
-                    SectionCheck::Removed(d) => {
-                        diags.push(d);
-                        page_fixes.push(*hole);
+                    nth,
+                } => {
+                    match check_section(adapted, page, ids[target.as_str()], target, section, needle, *nth) {
+                        SectionCheck::Found => {}
+                        SectionCheck::Removed(d) => {
+                            diags.push(d);
+                            page_fixes.push(*hole);
+                        }
+                        SectionCheck::Missing(d) => {
+                            diags.push(d);
+                            ok = false;
+                        }
                     }
-                    SectionCheck::Missing(d) => {
-                        diags.push(d);
-                        ok = false;
-                    }
-                },
+                }
             }
         }
         fixes.push(page_fixes);
@@ -249,6 +254,7 @@ enum Logged {
         page: String,
         section: String,
         needle: String,
+        nth: usize,
     },
     /// A link in the toolkit's own text to a page the district hid:
     /// reported per hidden page, in the district's folder
@@ -271,6 +277,7 @@ fn check_section(
     page_id: &str,
     section: &str,
     needle: &str,
+    nth: usize,
 ) -> SectionCheck {
     if ids.contains(section) {
         return SectionCheck::Found;
@@ -287,6 +294,7 @@ fn check_section(
             ))
             .with_help("keep a heading with this id in the district's text, or change the link with another override"),
             needle,
+            nth,
         ));
     }
     let candidates: Vec<String> = ids.iter().map(|s| format!("{page_id}#{s}")).collect();
@@ -308,6 +316,7 @@ fn check_section(
         )
         .with_help(help),
         needle,
+        nth,
     ))
 }
 
@@ -531,30 +540,50 @@ struct PageCtx<'a> {
     visible: &'a BTreeSet<&'a str>,
     /// Interface text in the page's language (the label of a table).
     strings: &'a crate::i18n::Strings,
+    /// How many links and images to each `](dest` have been seen, and
+    /// which one is being handled.
+    seen: HashMap<String, usize>,
+    nth: usize,
     log: Vec<Logged>,
     ok: bool,
 }
 
 /// Points a diagnostic at where `needle` is written in the page text (for
-/// `](dest`, at the destination).
-fn point_at(page: &AdaptedPage, d: Diagnostic, needle: &str) -> Diagnostic {
+/// `](dest`, at the destination): its `nth` occurrence (0-based), so two
+/// broken links to one page are reported on their own lines. Variables
+/// cannot write link syntax (their values are escaped), so the nth link
+/// to a destination in the filled-in text is the nth in the source.
+fn point_at(page: &AdaptedPage, d: Diagnostic, needle: &str, nth: usize) -> Diagnostic {
     let text = &page.text.text;
     let skip = if needle.starts_with("](") { 2 } else { 0 };
-    match text.find(needle).and_then(|i| page.text.locate(i + skip)) {
+    let found = text
+        .match_indices(needle)
+        .nth(nth)
+        .or_else(|| text.match_indices(needle).next());
+    match found.and_then(|(i, _)| page.text.locate(i + skip)) {
         Some((file, offset)) => d.at(file, offset..offset + needle.len() - skip),
         None => d.in_file(page.file.path.clone()),
     }
 }
 
 impl PageCtx<'_> {
+    /// Counts a link or image to `needle`'s destination and returns which
+    /// occurrence it is.
+    fn occurrence(&mut self, needle: &str) -> usize {
+        let n = self.seen.entry(needle.to_string()).or_insert(0);
+        *n += 1;
+        self.nth = *n - 1;
+        self.nth
+    }
+
     fn error(&mut self, d: Diagnostic, needle: &str) {
-        let d = point_at(self.page, d, needle);
+        let d = point_at(self.page, d, needle, self.nth);
         self.log.push(Logged::Diagnostic(d));
         self.ok = false;
     }
 
     fn warn(&mut self, d: Diagnostic, needle: &str) {
-        let d = point_at(self.page, d, needle);
+        let d = point_at(self.page, d, needle, self.nth);
         self.log.push(Logged::Diagnostic(d));
     }
 }
@@ -569,17 +598,18 @@ enum Target {
 }
 
 fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
+    let needle = format!("]({dest}");
+    ctx.occurrence(&needle);
     if is_external(dest) {
         return Target::External;
     }
-    let needle = format!("]({dest}");
-    if let Some(name) = dest.strip_prefix("assets/") {
-        if ctx.adapted.assets.contains_key(name) {
-            return Target::Hole(Hole::Asset(name.to_string()));
+    if let Some(name) = asset_name(dest) {
+        if ctx.adapted.assets.contains_key(&name) {
+            return Target::Hole(Hole::Asset(name));
         }
         ctx.error(
             Diagnostic::error(Code::MissingAsset, format!("asset `{dest}` not found"))
-                .with_help(asset_help(name, ctx.adapted)),
+                .with_help(asset_help(&name, ctx.adapted)),
             &needle,
         );
         return Target::Invalid;
@@ -602,7 +632,7 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     };
     if !ctx.visible.contains(page_id) {
         if ctx.adapted.hidden.contains(page_id) {
-            if in_toolkit_text(ctx.page, &needle) {
+            if in_toolkit_text(ctx.page, &needle, ctx.nth) {
                 ctx.log.push(Logged::HiddenLink(page_id.to_string()));
                 return Target::Dropped;
             }
@@ -640,16 +670,25 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     })
 }
 
-/// Whether `needle` is first written in the toolkit's own text of `page`
-/// (rather than in text the district brought).
-fn in_toolkit_text(page: &AdaptedPage, needle: &str) -> bool {
+/// Whether the `nth` `needle` of `page` is written in the toolkit's own
+/// text (rather than in text the district brought).
+fn in_toolkit_text(page: &AdaptedPage, needle: &str, nth: usize) -> bool {
+    let text = &page.text.text;
     page.origin == crate::adapt::Origin::Toolkit
-        && page
-            .text
-            .text
-            .find(needle)
-            .and_then(|i| page.text.locate(i))
+        && text
+            .match_indices(needle)
+            .nth(nth)
+            .or_else(|| text.match_indices(needle).next())
+            .and_then(|(i, _)| page.text.locate(i))
             .is_some_and(|(file, _)| std::sync::Arc::ptr_eq(file, &page.file))
+}
+
+/// The asset a link or image names (`assets/county%20map.pdf` →
+/// `county map.pdf`): Markdown destinations are URLs, so they may be
+/// percent-encoded.
+fn asset_name(dest: &str) -> Option<String> {
+    let name = dest.strip_prefix("assets/")?;
+    Some(crate::util::url::decode(name).unwrap_or_else(|| name.to_string()))
 }
 
 fn asset_help(name: &str, adapted: &Adapted) -> String {
@@ -773,6 +812,7 @@ fn to_html<'t>(
                                 page,
                                 section,
                                 needle: format!("]({dest_url}"),
+                                nth: ctx.nth,
                             });
                         }
                         Some(href)
@@ -797,12 +837,13 @@ fn to_html<'t>(
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                let src = if let Some(name) = dest_url.strip_prefix("assets/") {
-                    if ctx.adapted.assets.contains_key(name) {
-                        assets.insert(name.to_string());
-                        hole(Hole::Image(name.to_string()), &mut holes)
+                ctx.occurrence(&format!("]({dest_url}"));
+                let src = if let Some(name) = asset_name(&dest_url) {
+                    if ctx.adapted.assets.contains_key(&name) {
+                        assets.insert(name.clone());
+                        hole(Hole::Image(name), &mut holes)
                     } else {
-                        let help = asset_help(name, ctx.adapted);
+                        let help = asset_help(&name, ctx.adapted);
                         ctx.error(
                             Diagnostic::error(Code::MissingAsset, format!("image `{dest_url}` not found"))
                                 .with_help(help),

@@ -146,19 +146,7 @@ fn pdf_without_a_browser_fails_clearly_and_writes_nothing() {
         "{}",
         run.stderr
     );
+    // (With no browser at all, the message says how to print by hand:
+    // a unit test of output::pdf checks it, whatever this machine has.)
     assert!(!fx.exists("out"));
-    let run = fx.wbl_env(
-        &["adapt", "--toolkit", "toolkit", "--out", "out", "--pdf"],
-        &[("PATH", ""), ("WBL_BROWSER", "")],
-    );
-    if !std::path::Path::new("/usr/bin/chromium").exists()
-        && !std::path::Path::new("/usr/bin/google-chrome").exists()
-    {
-        run.failure();
-        assert!(
-            run.stderr.contains("none was found") && run.stderr.contains("Save as PDF"),
-            "{}",
-            run.stderr
-        );
-    }
 }

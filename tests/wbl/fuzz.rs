@@ -1,8 +1,9 @@
 //! Property tests: no input makes wbl panic. Front-matter splitting,
 //! section splitting and override application get arbitrary text and
-//! arbitrary operations. Slow, so not in the default run:
+//! arbitrary operations. Every `cargo test` runs a few dozen cases; for a
+//! long hunt:
 //!
-//!     PROPTEST_CASES=20000 cargo test --release --test wbl fuzz -- --ignored
+//!     PROPTEST_CASES=20000 cargo test --release --test wbl fuzz
 
 use std::sync::Arc;
 
@@ -50,9 +51,20 @@ fn action() -> impl Strategy<Value = Action> {
     ]
 }
 
+/// A few dozen cases each in every `cargo test` (seconds); set
+/// `PROPTEST_CASES` for a longer hunt.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32);
+    ProptestConfig::with_cases(cases)
+}
+
 proptest! {
+    #![proptest_config(config())]
+
     #[test]
-    #[ignore = "property test; run with --ignored"]
     fn splitting_never_panics(text in markdownish()) {
         let _ = wbl::content::frontmatter::split(&text);
         let (headings, _) = wbl::content::sections::scan(&text, &Default::default());
@@ -65,7 +77,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "property test; run with --ignored"]
     fn adapting_arbitrary_pages_and_operations_never_panics(
         page in markdownish(),
         other in markdownish(),
@@ -97,7 +108,7 @@ proptest! {
             .collect();
         let district = Arc::new(district);
         if let Some(adapted) = wbl::adapt::adapt(&toolkit, Some(&district), &mut diags) {
-            let _ = wbl::render::render(&adapted, wbl::render::Formats::ALL, &mut diags);
+            let _ = wbl::render::render(&adapted, wbl::render::Formats::BUNDLE, &mut diags);
         }
         for d in diags.items() {
             let _ = d.render(false);

@@ -13,5 +13,6 @@ mod init;
 mod lock;
 mod onboard;
 mod overrides;
+mod pipeline;
 mod publish;
 mod serve;
