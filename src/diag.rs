@@ -40,6 +40,37 @@ impl SourceFile {
     }
 }
 
+/// Source lines longer than this are shown cut to a window around the
+/// caret: a 400-character paragraph with the caret at column 409 tells a
+/// reader nothing.
+const MAX_SHOWN: usize = 100;
+
+/// The part of `line` to show, where the caret starts in it (in
+/// characters) and how wide it is, for a caret at character `caret` that
+/// is `width` characters wide. Cut ends are marked with `…`.
+fn window(line: &str, caret: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    let caret = caret.min(chars.len());
+    if chars.len() <= MAX_SHOWN {
+        return (line.to_string(), caret, width.max(1));
+    }
+    // A third of the window before the caret, so the text it points at
+    // reads on after it.
+    let start = caret.saturating_sub(MAX_SHOWN / 3).min(chars.len() - MAX_SHOWN);
+    let end = start + MAX_SHOWN;
+    let mut shown = String::new();
+    let lead = usize::from(start > 0);
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let width = width.min(end.saturating_sub(caret)).max(1);
+    (shown, caret - start + lead, width)
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -144,6 +175,8 @@ codes! {
     PathOutsideDistrict = "path-outside-district",
     /// A file named in district.toml is not in the district folder.
     FileNotFound = "file-not-found",
+    /// A file named in district.toml is there only with other capitals.
+    WrongCase = "wrong-case",
     /// A file named in district.toml cannot be read.
     UnreadableFile = "unreadable-file",
     /// `[pages] hide` names a page that does not exist.
@@ -292,10 +325,10 @@ impl Diagnostic {
                 (Some(line), Some(column)) => {
                     let _ = writeln!(out, "{pad}{blue}-->{reset} {file}:{line}:{column}");
                     if let Some(text) = &self.source_line {
-                        let text = text.trim_end();
+                        let (text, caret_at, width) = window(text.trim_end(), column - 1, self.width);
                         let caret_pad: String = text
                             .chars()
-                            .take(column - 1)
+                            .take(caret_at)
                             .map(|c| if c == '\t' { '\t' } else { ' ' })
                             .collect();
                         let _ = writeln!(out, "{pad} {blue}|{reset}");
@@ -303,7 +336,7 @@ impl Diagnostic {
                         let _ = writeln!(
                             out,
                             "{pad} {blue}|{reset} {caret_pad}{paint}{}{reset}",
-                            "^".repeat(self.width)
+                            "^".repeat(width)
                         );
                     }
                 }
@@ -313,6 +346,9 @@ impl Diagnostic {
             }
         }
         if let Some(help) = &self.help {
+            // Later lines of a help are printed as they are, not indented:
+            // they are often a block to copy into a file, where indentation
+            // would change its meaning.
             let _ = writeln!(out, "  {bold}= help:{reset} {help}");
         }
         out
@@ -403,6 +439,32 @@ mod tests {
              --> pages/a.md:2:5\n  |\n\
              2 | Use {{ vars.x }} here\n  |     ^^^^^^\n  = help: did you mean `vars.y`?\n"
         );
+    }
+
+    #[test]
+    fn cuts_long_lines_to_a_window_around_the_caret() {
+        let line = format!("{}[the forms](forms.md){}", "a".repeat(300), "b".repeat(200));
+        let file = SourceFile::new("pages/welcome.md", format!("+++\n{line}\n"));
+        let at = 4 + 300 + "[the forms](".len();
+        let rendered = Diagnostic::warning(Code::LinkToHiddenPage, "link")
+            .at(&file, at..at + 8)
+            .render(false);
+        let shown: Vec<&str> = rendered.lines().collect();
+        assert_eq!(shown[1], " --> pages/welcome.md:2:313");
+        let text = shown[3].strip_prefix("2 | ").unwrap();
+        assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+        assert_eq!(text.chars().count(), MAX_SHOWN + 2);
+        let caret = shown[4].strip_prefix("  | ").unwrap();
+        let under: String = text.chars().skip(caret.find('^').unwrap()).take(8).collect();
+        assert_eq!(under, "forms.md");
+        assert_eq!(caret.trim(), "^^^^^^^^");
+
+        // Near the end of the line, the window ends with the line.
+        let (shown, at, width) = window(&"x".repeat(150), 149, 1);
+        assert!(shown.starts_with('…') && !shown.ends_with('…'));
+        assert_eq!((shown.chars().nth(at), width), (Some('x'), 1));
+        // Short lines are left alone.
+        assert_eq!(window("short", 2, 3), ("short".to_string(), 2, 3));
     }
 
     #[test]

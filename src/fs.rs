@@ -52,13 +52,60 @@ pub fn decode_text(display: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     }
 }
 
-/// How a path is shown in messages: as the user would type it.
+/// How a path is shown in messages: as the user would type it. A folder
+/// given as `districts/broken/` is shown without the trailing separator,
+/// so a file in it reads `districts/broken/district.toml`, not `…//…`;
+/// doubled separators and a leading `./` go too.
 pub fn display(path: &Path) -> String {
     let s = path.display().to_string();
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    let is_sep = |c: char| c == '/' || (cfg!(windows) && c == '\\');
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.char_indices() {
+        // A Windows network path starts with two separators (`\\server`).
+        let unc = cfg!(windows) && i == 1;
+        if is_sep(c) && !unc && out.ends_with(is_sep) {
+            continue;
+        }
+        out.push(c);
+    }
+    while let Some(rest) = out
+        .strip_prefix("./")
+        .or_else(|| out.strip_prefix(".\\").filter(|_| cfg!(windows)))
+    {
+        if rest.is_empty() {
+            break;
+        }
+        out = rest.to_string();
+    }
+    while out.len() > 1 && out.ends_with(is_sep) && !out.ends_with(":\\") {
+        out.pop();
+    }
+    out
 }
 
 /// `base/rel` where `rel` uses `/` separators.
 pub fn join_rel(base: &Path, rel: &str) -> PathBuf {
     rel.split('/').fold(base.to_path_buf(), |p, part| p.join(part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_show_as_typed_without_doubled_separators() {
+        assert_eq!(display(Path::new("districts/broken/")), "districts/broken");
+        assert_eq!(
+            display(&Path::new("districts/broken/").join("district.toml")),
+            "districts/broken/district.toml"
+        );
+        assert_eq!(
+            display(Path::new("districts//broken//district.toml")),
+            "districts/broken/district.toml"
+        );
+        assert_eq!(display(Path::new("./out")), "out");
+        assert_eq!(display(Path::new(".")), ".");
+        assert_eq!(display(Path::new("/")), "/");
+        assert_eq!(display(Path::new("/tmp/x/")), "/tmp/x");
+    }
 }

@@ -449,15 +449,47 @@ fn resolve_path(
         );
         return None;
     }
-    let full = fs::join_rel(dir, &text.replace('\\', "/"));
-    if !full.exists() {
+    let written = text.replace('\\', "/");
+    let full = fs::join_rel(dir, &written);
+    // Before `exists()`, which ignores capitals on Windows and macOS.
+    if let Some(real) = crate::util::filecase::real_name(dir, &written) {
         diags.push(
             Diagnostic::error(
-                Code::FileNotFound,
-                format!("`{text}` not found in the district folder"),
+                Code::WrongCase,
+                format!("`{text}` is not in the district folder: the file there is `{real}`, with other capitals"),
             )
-            .at(manifest, rel.span()),
+            .at(manifest, rel.span())
+            .with_help(format!(
+                "did you mean `{real}`? Write the name exactly as the file is called: capitals matter on the Linux machines that publish sites, even where Windows or macOS ignore them"
+            )),
         );
+        return None;
+    }
+    if !full.exists() {
+        // `"assets\new.svg"` reads as `assets`, a line break and `ew.svg`.
+        let literal = &manifest.text[rel.span()];
+        let mut diag = Diagnostic::error(
+            Code::FileNotFound,
+            format!(
+                "`{}` not found in the district folder",
+                literal.trim_matches(['"', '\''])
+            ),
+        )
+        .at(manifest, rel.span());
+        if literal.starts_with('"') && literal.contains('\\') {
+            diag = diag.with_help(format!(
+                "use `/` in paths, e.g. \"{}\" (it works on Windows too)",
+                literal.trim_matches('"').replace("\\\\", "/").replace('\\', "/")
+            ));
+        } else if let Some(help) = did_you_mean(
+            &written,
+            crate::util::filecase::siblings(dir, &written)
+                .iter()
+                .map(String::as_str),
+        ) {
+            diag = diag.with_help(help);
+        }
+        diags.push(diag);
         return None;
     }
     let inside = match (dir.canonicalize(), full.canonicalize()) {

@@ -162,7 +162,10 @@ pub fn adapt(
             .at(&d.manifest, op.target_span.clone())
             .with_help(missing_help(
                 &addresses,
-                "`wbl list` prints every page and section address".into(),
+                format!(
+                    "`{}` prints every page and section address",
+                    toolkit.meta.command("list", "")
+                ),
             ));
             diags.push(diag);
             continue;
@@ -185,7 +188,10 @@ pub fn adapt(
                     .at(&d.manifest, op.target_span.clone())
                     .with_help(missing_help(
                         &addresses,
-                        format!("`wbl list` prints the sections of `{page_id}`"),
+                        format!(
+                            "`{}` prints the sections of `{page_id}`",
+                            toolkit.meta.command("list", "")
+                        ),
                     ));
                     diags.push(diag);
                     continue;
@@ -734,10 +740,14 @@ fn check_upstream_changes(
                 None => diag.in_file(d.manifest.path.clone()),
             },
         };
-        let dir = crate::fs::display(&d.dir);
+        let district = format!(
+            "--district {}",
+            crate::content::shell_word(&crate::fs::display(&d.dir))
+        );
         diags.push(diag.with_help(format!(
-            "review the change with `wbl diff --district {dir}`, then `wbl diff --district {dir} --accept {}`",
-            a.target
+            "review the change with `{}`, then `{}`",
+            toolkit.meta.command("diff", &district),
+            toolkit.meta.command("diff", &format!("{district} --accept {}", a.target)),
         )));
     }
 }

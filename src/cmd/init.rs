@@ -101,7 +101,13 @@ fn district(args: InitDistrictArgs, reporter: &mut Reporter) -> Result<u8> {
     reporter.status("  pages/          your own pages");
     reporter.status("  sections/       text for the section changes in district.toml");
     reporter.status("  assets/         your logo and pictures");
-    reporter.status(&format!("Next, preview it: wbl serve --district {shown}"));
+    reporter.status(&format!(
+        "Next, preview it: {}",
+        toolkit.meta.command(
+            "serve",
+            &format!("--district {}", crate::content::shell_word(&shown))
+        )
+    ));
     Ok(0)
 }
 

@@ -55,7 +55,7 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
     };
     reporter.diagnostics(&diags);
 
-    let folders = district_folders(&args.districts)?;
+    let folders = district_folders(&args.districts, reporter)?;
     let mut work: Vec<Option<PathBuf>> = Vec::new();
     if shard.index == 1 {
         work.push(None);
@@ -129,11 +129,14 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
     let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
     reporter.summary("publish");
     reporter.status(&format!(
-        "published {} bundle{} to {} ({} districts{}, shard {}/{})",
-        built.len(),
-        if built.len() == 1 { "" } else { "s" },
+        "published {} to {} ({}{}, shard {}/{})",
+        plural(built.len(), "bundle", "bundles"),
         fs::display(&args.out),
-        built.iter().filter(|o| o.folder.is_some()).count(),
+        plural(
+            built.iter().filter(|o| o.folder.is_some()).count(),
+            "district",
+            "districts"
+        ),
         if built.iter().any(|o| o.folder.is_none()) {
             " and the generic toolkit"
         } else {
@@ -162,19 +165,105 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
 }
 
 /// Subfolders of `root` holding a district.toml, in name order (the order
-/// shards are cut in).
-fn district_folders(root: &Path) -> Result<Vec<PathBuf>> {
+/// shards are cut in). Nothing is left out without a word: what is
+/// skipped is listed with the reason, and a folder that looks like a
+/// district but is not one, or a `root` that is not a folder of districts,
+/// stops the release before any work with what to do instead.
+fn district_folders(root: &Path, reporter: &Reporter) -> Result<Vec<PathBuf>> {
+    let shown = fs::display(root);
+    if root.join("district.toml").is_file() {
+        let parent = root
+            .parent()
+            .map(fs::display)
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".to_string());
+        bail!(
+            "`{shown}` is a district folder itself (it holds district.toml); --districts takes the folder that holds district folders: pass `--districts {}`, or build this district alone with `wbl adapt --district {}`",
+            crate::content::shell_word(&parent),
+            crate::content::shell_word(&shown)
+        );
+    }
+    let list = |e| anyhow::Error::new(e).context(format!("could not list `{shown}`"));
+    let mut entries: Vec<PathBuf> = Vec::new();
+    for entry in std::fs::read_dir(root).map_err(list)? {
+        entries.push(entry.map_err(list)?.path());
+    }
+    entries.sort();
     let mut dirs = Vec::new();
-    for entry in std::fs::read_dir(root).with_context(|| format!("could not list `{}`", fs::display(root)))? {
-        let path = entry
-            .with_context(|| format!("could not list `{}`", fs::display(root)))?
-            .path();
-        if path.join("district.toml").is_file() {
+    let mut skipped: Vec<String> = Vec::new();
+    let mut misnamed: Vec<String> = Vec::new();
+    for path in entries {
+        let name = path
+            .file_name()
+            .map_or_else(|| fs::display(&path), |n| n.to_string_lossy().into_owned());
+        if !path.is_dir() {
+            skipped.push(format!("{name} (a file, not a folder)"));
+        } else if path.join("district.toml").is_file()
+            && crate::util::filecase::real_name(&path, "district.toml").is_none()
+        {
             dirs.push(path);
+        } else {
+            let mut tomls: Vec<String> = std::fs::read_dir(&path)
+                .map(|it| {
+                    it.filter_map(|e| e.ok()?.file_name().into_string().ok())
+                        .filter(|n| {
+                            let lower = n.to_lowercase();
+                            // A district file by another name: `District.toml`,
+                            // or one that starts a `[district]` table.
+                            lower == "district.toml"
+                                || (lower.ends_with(".toml")
+                                    && std::fs::read_to_string(path.join(n))
+                                        .is_ok_and(|t| t.lines().any(|l| l.trim() == "[district]")))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            tomls.sort();
+            match tomls.first() {
+                Some(file) => misnamed.push(format!(
+                    "`{}` is not named `district.toml`: rename it to `district.toml`, all lower-case, so `{name}` is published",
+                    fs::display(&path.join(file))
+                )),
+                None => skipped.push(format!("{name} (no district.toml in it)")),
+            }
         }
     }
-    dirs.sort();
+    if !misnamed.is_empty() {
+        bail!("{}", misnamed.join("\n"));
+    }
+    if dirs.is_empty() {
+        // A folder of districts one level down is the likely meaning.
+        let deeper = std::fs::read_dir(root)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| {
+                std::fs::read_dir(p)
+                    .into_iter()
+                    .flatten()
+                    .any(|e| e.is_ok_and(|e| e.path().join("district.toml").is_file()))
+            })
+            .map(|p| fs::display(&p))
+            .min();
+        let instead = match deeper {
+            Some(d) => format!("did you mean `--districts {}`?", crate::content::shell_word(&d)),
+            None => "pass the folder that holds one folder per district, each with its district.toml (`wbl init district DIR` makes one)".to_string(),
+        };
+        bail!("`{shown}` holds no district folders (folders with a district.toml); {instead}");
+    }
+    if !skipped.is_empty() {
+        reporter.status(&format!(
+            "skipped {} of {shown}:\n  {}",
+            plural(skipped.len(), "entry", "entries"),
+            skipped.join("\n  ")
+        ));
+    }
     Ok(dirs)
+}
+
+/// "1 district", "2 districts".
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A built bundle: the district's id and name, and the zip's file name,

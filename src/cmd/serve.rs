@@ -56,6 +56,7 @@ pub fn run(args: ServeArgs, quiet: bool, verbose: u8) -> Result<u8> {
     let builder = Builder {
         toolkit: toolkit_dir,
         district: args.district.clone(),
+        printed: Arc::default(),
     };
     let state = Arc::new(Mutex::new(State::new()));
     let outcome = builder.build(reporter);
@@ -134,6 +135,9 @@ fn listen(bind: IpAddr, port: Option<u16>) -> Result<Server> {
 struct Builder {
     toolkit: Option<PathBuf>,
     district: Option<PathBuf>,
+    /// The diagnostics last printed: a rebuild that finds the same ones
+    /// does not print them again, so the terminal shows each once.
+    printed: Arc<Mutex<Vec<crate::diag::Diagnostic>>>,
 }
 
 /// What one build produced.
@@ -151,7 +155,12 @@ impl Builder {
     fn build(&self, reporter: &mut Reporter) -> Outcome {
         let mut diags = Diagnostics::new();
         let built = self.try_build(&mut diags);
-        reporter.diagnostics(&diags);
+        let mut printed = self.printed.lock().unwrap_or_else(|e| e.into_inner());
+        if printed.as_slice() != diags.items() {
+            reporter.diagnostics(&diags);
+            *printed = diags.items().to_vec();
+        }
+        drop(printed);
         let mut text = String::new();
         let mut items: Vec<_> = diags.items().iter().collect();
         items.sort_by_key(|d| d.severity);

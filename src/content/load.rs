@@ -208,6 +208,7 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
                     pages: p.pages.into_iter().map(Spanned::into_inner).collect(),
                 })
                 .collect(),
+            dir: tree.root().map(fs::display),
         },
         manifest,
         pages,
@@ -387,6 +388,9 @@ pub fn toml_diagnostic(file: &SourceFile, base: usize, e: &toml::de::Error) -> D
     } else {
         Code::TomlSyntax
     };
+    if let Some(d) = plain_mistake(file, span.clone(), &message) {
+        return d;
+    }
     let mut d = Diagnostic::error(code, message.clone()).at(file, span);
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once('`')
@@ -413,6 +417,122 @@ pub fn toml_diagnostic(file: &SourceFile, base: usize, e: &toml::de::Error) -> D
         }
     }
     d
+}
+
+/// The mistakes people new to TOML make most, said in words they can act
+/// on instead of the parser's: a Windows path with `\`, one pair of
+/// brackets where a list of tables needs two, text without quotes.
+fn plain_mistake(file: &SourceFile, span: std::ops::Range<usize>, message: &str) -> Option<Diagnostic> {
+    let (_, column, line) = file.locate(span.start);
+    let line_start = span.start - line.char_indices().nth(column - 1).map_or(line.len(), |(i, _)| i);
+    let at = span.start - line_start;
+    let code = line.split_once(" #").map_or(line, |(code, _)| code).trim();
+
+    if message.starts_with("missing escaped value") || message.starts_with("invalid escape") {
+        let open = line[..at].rfind(['"', '\''])?;
+        let close = line[at..].find(['"', '\'']).map_or(line.len(), |i| at + i);
+        let written = &line[open + 1..close];
+        if written.contains('\\') {
+            let fixed = written.replace('\\', "/");
+            return Some(
+                Diagnostic::error(Code::TomlSyntax, format!(
+                    "`\\` in \"{written}\" cannot be read: in quoted text a backslash starts a special character"
+                ))
+                .at(file, line_start + open..line_start + close + 1)
+                .with_help(format!(
+                    "use `/` in paths, e.g. \"{fixed}\" (it works on Windows too)"
+                )),
+            );
+        }
+    }
+
+    let table = |brackets: &str| {
+        let inner = code.strip_prefix(brackets)?;
+        let closing: String = brackets.chars().map(|_| ']').collect();
+        let name = inner.strip_suffix(closing.as_str())?.trim();
+        (!name.is_empty() && !name.contains(['[', ']'])).then_some(name)
+    };
+    if message.starts_with("invalid type: map, expected a sequence")
+        && let Some(name) = table("[")
+    {
+        let each = match name {
+            "contacts" => "once for each person",
+            "partners" => "once for each partner",
+            "sections" => "once for each change",
+            "parts" => "once for each part",
+            _ => "once for each entry",
+        };
+        return Some(
+            Diagnostic::error(
+                Code::WrongType,
+                format!("`[{name}]` is a list, so it needs two brackets"),
+            )
+            .at(file, span)
+            .with_help(format!("write `[[{name}]]`, with two brackets, {each}")),
+        );
+    }
+    if message.starts_with("invalid type:")
+        && let Some(name) = table("[[")
+    {
+        return Some(
+            Diagnostic::error(
+                Code::WrongType,
+                format!("`[[{name}]]` is written once, with one bracket"),
+            )
+            .at(file, span)
+            .with_help(format!(
+                "write `[{name}]`, with one bracket: two brackets are for lists such as `[[contacts]]`"
+            )),
+        );
+    }
+
+    let (key, value) = code.split_once('=').map(|(k, v)| (k.trim(), v.trim()))?;
+    // A `#` starts a comment, so `color = #0b5394` has no value at all.
+    let value = if value.is_empty() {
+        line.split_once('=').map_or("", |(_, v)| v.trim())
+    } else {
+        value
+    };
+    if message.starts_with("string values must be quoted") || message.starts_with("invalid string") {
+        let example = if value.is_empty() { "…" } else { value };
+        let number = value
+            .split_whitespace()
+            .next()
+            .filter(|w| w.parse::<f64>().is_ok());
+        let help = match number {
+            Some(n) => format!(
+                "write a number on its own ({key} = {n}), or put text in double quotes ({key} = \"{example}\")"
+            ),
+            None => format!("put text in double quotes: {key} = \"{example}\""),
+        };
+        return Some(
+            Diagnostic::error(Code::TomlSyntax, format!("the value of `{key}` is not in quotes"))
+                .at(file, span)
+                .with_help(help),
+        );
+    }
+    if message.starts_with("invalid basic string") {
+        return Some(
+            Diagnostic::error(Code::TomlSyntax, format!("the text of `{key}` has no closing double quote"))
+                .at(file, span)
+                .with_help(format!(
+                    "end the text with `\"` on the same line ({key} = {}\"); for text over several lines, put `\"\"\"` before and after it",
+                    value.trim_end()
+                )),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: string ")
+        && rest.ends_with("expected a sequence")
+    {
+        return Some(
+            Diagnostic::error(Code::WrongType, format!("`{key}` takes a list"))
+                .at(file, span)
+                .with_help(format!(
+                    "put the items in square brackets, separated by commas: {key} = [{value}]"
+                )),
+        );
+    }
+    None
 }
 
 fn invalid_id(file: &SourceFile, id: &Spanned<String>, what: &str) -> Diagnostic {

@@ -35,6 +35,36 @@ pub struct ToolkitMeta {
     /// What each variable may be, how they relate, the platforms' words.
     pub schema: Arc<schema::Schema>,
     pub parts: Vec<Part>,
+    /// The folder given as `--toolkit`, as shown to the user; `None` for
+    /// the toolkit built into wbl. Hints that suggest a command repeat it.
+    pub dir: Option<String>,
+}
+
+impl ToolkitMeta {
+    /// `wbl SUBCOMMAND ARGS` as the user should type it to reach this same
+    /// toolkit: following a hint that dropped `--toolkit DIR` would check
+    /// against the built-in toolkit instead.
+    pub fn command(&self, subcommand: &str, args: &str) -> String {
+        let toolkit = self
+            .dir
+            .as_deref()
+            .map_or(String::new(), |dir| format!(" --toolkit {}", shell_word(dir)));
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!(" {args}")
+        };
+        format!("wbl {subcommand}{toolkit}{args}")
+    }
+}
+
+/// A path as one word on a command line (bash and PowerShell alike).
+pub fn shell_word(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "-_./\\:#".contains(c)) {
+        s.to_string()
+    } else {
+        format!("\"{s}\"")
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -438,12 +438,14 @@ pub fn render_pages_using(
         .collect();
     let mut fixes: Vec<Vec<usize>> = Vec::with_capacity(drafts.len());
     let mut ok = true;
-    for (page, draft) in adapted.pages.iter().zip(&drafts) {
+    let mut hidden_links = Vec::new();
+    for (index, (page, draft)) in adapted.pages.iter().zip(&drafts).enumerate() {
         let mut page_fixes = Vec::new();
         ok &= draft.ok;
         for entry in &draft.log {
             match entry {
                 Logged::Diagnostic(d) => diags.push(d.clone()),
+                Logged::HiddenLink(hidden) => hidden_links.push((index, hidden.clone())),
                 Logged::Section {
                     hole,
                     page: target,
@@ -475,6 +477,7 @@ pub fn render_pages_using(
         }
         fixes.push(page_fixes);
     }
+    super::hidden_links::report(adapted, &hidden_links, diags);
     drop(ids);
     // Links to sections the district removed lead to the page instead.
     for (draft, page_fixes) in drafts.iter_mut().zip(fixes) {
@@ -508,6 +511,10 @@ enum Logged {
         needle: String,
         nth: usize,
     },
+    /// A link in the toolkit's own text to a page the district hid:
+    /// reported per hidden page, in the district's folder
+    /// (see [`super::hidden_links`]).
+    HiddenLink(String),
 }
 
 enum SectionCheck {
@@ -552,7 +559,12 @@ fn check_section(
         &format!("{page_id}#{section}"),
         candidates.iter().map(String::as_str),
     )
-    .unwrap_or_else(|| format!("`wbl list` prints the sections of `{page_id}`"));
+    .unwrap_or_else(|| {
+        format!(
+            "`{}` prints the sections of `{page_id}`",
+            adapted.toolkit.command("list", "")
+        )
+    });
     SectionCheck::Missing(point_at(
         page,
         snippets,
@@ -911,6 +923,10 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     };
     if !ctx.visible.contains(page_id) {
         if ctx.adapted.hidden.contains(page_id) {
+            if in_toolkit_text(ctx.page, &needle, ctx.nth) {
+                ctx.log.push(Logged::HiddenLink(page_id.to_string()));
+                return Target::Dropped;
+            }
             ctx.warn(
                 Diagnostic::warning(
                     Code::LinkToHiddenPage,
@@ -929,9 +945,12 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
                 Code::LinkToMissingPage,
                 format!("link to page `{page_id}`, which does not exist"),
             )
-            .with_help(
-                did_you_mean(page_id, known).unwrap_or_else(|| "`wbl list` prints every page id".to_string()),
-            ),
+            .with_help(did_you_mean(page_id, known).unwrap_or_else(|| {
+                format!(
+                    "`{}` prints every page id",
+                    ctx.adapted.toolkit.command("list", "")
+                )
+            })),
             &needle,
         );
         return Target::Invalid;
@@ -940,6 +959,19 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
         page: page_id.to_string(),
         section: section.map(str::to_string),
     })
+}
+
+/// Whether the `nth` `needle` of `page` is written in the toolkit's own
+/// text (rather than in text the district brought).
+fn in_toolkit_text(page: &AdaptedPage, needle: &str, nth: usize) -> bool {
+    let text = &page.text.text;
+    page.origin == crate::adapt::Origin::Toolkit
+        && text
+            .match_indices(needle)
+            .nth(nth)
+            .or_else(|| text.match_indices(needle).next())
+            .and_then(|(i, _)| page.text.locate(i))
+            .is_some_and(|(file, _)| std::sync::Arc::ptr_eq(file, &page.file))
 }
 
 /// The asset a link or image names (`assets/county%20map.pdf` →
@@ -951,6 +983,12 @@ fn asset_name(dest: &str) -> Option<String> {
 }
 
 fn asset_help(name: &str, adapted: &Adapted) -> String {
+    let lower = name.to_lowercase();
+    if let Some(real) = adapted.assets.keys().find(|k| k.to_lowercase() == lower) {
+        return format!(
+            "did you mean `assets/{real}`? Write the name exactly as the file is called: capitals matter on the Linux machines that publish sites, even where Windows or macOS ignore them"
+        );
+    }
     match did_you_mean(name, adapted.assets.keys().map(String::as_str)) {
         Some(h) => h,
         None => "put the file in the `assets/` folder of the district (or the toolkit)".to_string(),

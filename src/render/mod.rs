@@ -1,6 +1,7 @@
 //! Rendering: adapted toolkit → in-memory files. Renderers never touch the
 //! disk; the output stage writes what they return to a folder or a zip.
 
+pub mod hidden_links;
 pub mod lms;
 pub mod markdown;
 pub mod outputs;

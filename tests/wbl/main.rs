@@ -12,6 +12,7 @@ mod fuzz;
 mod init;
 mod lms;
 mod lock;
+mod onboard;
 mod overrides;
 mod pipeline;
 mod publish;

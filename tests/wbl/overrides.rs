@@ -251,14 +251,15 @@ hide = ["forms"]
     );
     let run = fx.adapt(Some("d"));
     run.success();
-    // The link to the hidden page is reported and becomes plain text.
+    // The toolkit's link to the hidden page is reported where the
+    // district can act, and becomes plain text.
     assert!(
         run.stderr
-            .contains("warning[link-to-hidden-page]: link to page `forms`, which the district hides"),
+            .contains("warning[link-to-hidden-page]: the toolkit links to `forms`, which the district hides, from `intro`"),
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("toolkit/pages/intro.md"), "{}", run.stderr);
+    assert!(run.stderr.contains("d/district.toml:"), "{}", run.stderr);
     assert!(!fx.exists("out/site/forms.html"));
     let intro = fx.main_of("intro");
     assert!(

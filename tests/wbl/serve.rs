@@ -260,3 +260,39 @@ fn serve_refuses_a_missing_folder() {
     run.failure();
     assert!(run.stderr.contains("`nope` is not a folder"), "{}", run.stderr);
 }
+
+#[test]
+fn serve_prints_a_warning_once_until_it_changes() {
+    let fx = Fixture::with_toolkit();
+    fx.write(
+        "d/district.toml",
+        "[district]\nid = \"pale\"\nname = \"Pale USD\"\ncolor = \"#ffff99\"\n",
+    );
+    let mut server = Server::start(&fx, &["--toolkit", "toolkit", "--district", "d"]);
+    server.wait_for_line("Watching");
+    // A save that leaves the warning as it was does not print it again.
+    fx.write(
+        "d/district.toml",
+        "[district]\nid = \"pale\"\nname = \"Pale Unified\"\ncolor = \"#ffff99\"\n",
+    );
+    server.wait_for_line("Rebuilt after a change to");
+    assert_eq!(
+        server.log.matches("warning[low-contrast]: white text").count(),
+        1,
+        "{}",
+        server.log
+    );
+    // A save that changes it prints the new one.
+    fx.write(
+        "d/district.toml",
+        "[district]\nid = \"pale\"\nname = \"Pale Unified\"\ncolor = \"#ffff66\"\n",
+    );
+    server.wait_for_line("Rebuilt after a change to");
+    assert_eq!(
+        server.log.matches("warning[low-contrast]: white text").count(),
+        2,
+        "{}",
+        server.log
+    );
+    assert!(server.log.contains("#ffff66"), "{}", server.log);
+}
