@@ -2,8 +2,10 @@
 //! disk; the output stage writes what they return to a folder or a zip.
 
 pub mod color;
+pub mod handouts_index;
 pub mod markdown;
 pub mod print;
+pub mod search;
 pub mod site;
 pub mod templates;
 
@@ -130,6 +132,11 @@ pub fn render_with(
     files.extend(site.transpose()?.into_iter().flatten());
     files.extend(handbook.transpose()?);
     files.extend(handouts.transpose()?.into_iter().flatten());
+    let beside = site::Beside::of(formats);
+    if beside.handouts {
+        // PDFs are printed after rendering, beside the handbook only so far.
+        files.push(handouts_index::render(adapted, beside, false)?);
+    }
     Ok(Some(files))
 }
 

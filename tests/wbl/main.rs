@@ -13,3 +13,4 @@ mod lock;
 mod overrides;
 mod publish;
 mod serve;
+mod site;
