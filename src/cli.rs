@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::render::Formats;
+pub use crate::report::MessageFormat;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -124,14 +125,6 @@ pub struct ListArgs {
     /// Show the addresses as adapted for this district folder
     #[arg(long, value_name = "DIR")]
     pub district: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MessageFormat {
-    /// error: …, the file, line and column, the line and a caret (on stderr)
-    Human,
-    /// One JSON object per line on stdout, for CI
-    Json,
 }
 
 #[derive(Debug, Args)]
@@ -267,11 +260,11 @@ pub struct InitDistrictArgs {
     pub dir: PathBuf,
 
     /// The district's full name (default: made from the folder name)
-    #[arg(long, value_name = "NAME", value_parser = crate::cmd::init::parse_name)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub name: Option<String>,
 
     /// The id used in file names (default: made from the name)
-    #[arg(long, value_name = "ID", value_parser = crate::cmd::init::parse_district_id)]
+    #[arg(long, value_name = "ID", value_parser = parse_district_id)]
     pub id: Option<String>,
 
     /// Toolkit whose sections the commented examples point at
@@ -313,4 +306,24 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: clap_complete::Shell,
+}
+
+/// Checks `--id` as clap parses it, so a bad id is a usage error.
+pub fn parse_district_id(s: &str) -> Result<String, String> {
+    if crate::content::is_valid_id(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "`{s}` is not a valid district id: use lower-case letters, digits, `-` and `_`, for example lake-county-schools"
+        ))
+    }
+}
+
+/// Checks `--name`: it is shown everywhere, so it cannot be blank.
+pub fn parse_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the district name cannot be empty".to_string())
+    } else {
+        Ok(s.trim().to_string())
+    }
 }

@@ -47,6 +47,141 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// A class of problem, named for docs (`docs/diagnostics.md`), JSON
+/// consumers and allow-lists. The name is stable; the message text is
+/// free to improve.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file is not UTF-8 text.
+    InvalidUtf8 = "invalid-utf8",
+    /// `toolkit.toml` or `district.toml` is not where wbl looked.
+    MissingFile = "missing-file",
+    /// `toolkit.toml` or `district.toml` holds nothing.
+    EmptyFile = "empty-file",
+    /// A TOML file (toolkit.toml, district.toml, front matter, wbl.lock) does not parse.
+    TomlSyntax = "toml-syntax",
+    /// A TOML table has a key wbl does not know.
+    UnknownKey = "unknown-key",
+    /// A TOML key has a value outside the ones allowed.
+    UnknownValue = "unknown-value",
+    /// A required TOML key is missing.
+    MissingKey = "missing-key",
+    /// A value has the wrong type (text where a number is needed, a table where a list is needed).
+    WrongType = "wrong-type",
+    /// The toolkit's version is not a semantic version.
+    InvalidVersion = "invalid-version",
+    /// An id (toolkit, part, page, district) uses characters ids cannot hold.
+    InvalidId = "invalid-id",
+    /// Two `[[parts]]` have the same id.
+    DuplicatePart = "duplicate-part",
+    /// `[[parts]]` lists a page that does not exist.
+    MissingPage = "missing-page",
+    /// A page appears twice in the reading order.
+    PageListedTwice = "page-listed-twice",
+    /// A page is in `pages/` but in no part, so it is left out.
+    UnlistedPage = "unlisted-page",
+    /// Two page files have the same id.
+    DuplicatePageId = "duplicate-page-id",
+    /// A page does not start with `+++` front matter.
+    MissingFrontMatter = "missing-front-matter",
+    /// A page's front matter has no closing `+++`.
+    UnclosedFrontMatter = "unclosed-front-matter",
+    /// Two headings of one page have the same explicit id.
+    DuplicateHeadingId = "duplicate-heading-id",
+    /// Page text or district.toml names a variable the toolkit does not have.
+    UnknownVariable = "unknown-variable",
+    /// A `{{ … }}` or `{% … %}` in page text is malformed or not closed.
+    TemplateSyntax = "template-syntax",
+    /// Filling in a page's variables failed.
+    TemplateError = "template-error",
+    /// A link names a page that does not exist.
+    LinkToMissingPage = "link-to-missing-page",
+    /// A link names a section that does not exist.
+    LinkToMissingSection = "link-to-missing-section",
+    /// A link names a section the district's overrides removed; it leads to the page instead.
+    LinkToRemovedSection = "link-to-removed-section",
+    /// A link names a page the district hides; it becomes plain text.
+    LinkToHiddenPage = "link-to-hidden-page",
+    /// A link is neither a page, an asset nor a web address.
+    BadLink = "bad-link",
+    /// A link or image names a file that is in no `assets/` folder.
+    MissingAsset = "missing-asset",
+    /// An image is not in `assets/` (the site must work offline).
+    ImageOutsideAssets = "image-outside-assets",
+    /// An image has no alternative text for screen readers.
+    ImageWithoutAlt = "image-without-alt",
+    /// The district's `color` is not a hex colour.
+    InvalidColour = "invalid-colour",
+    /// White text on the district's colour fails WCAG AA contrast.
+    LowContrast = "low-contrast",
+    /// A `[[sections]]` entry has an action other than replace, append, prepend or remove.
+    UnknownAction = "unknown-action",
+    /// A `[[sections]]` entry gives both `file` and `text`.
+    FileAndText = "file-and-text",
+    /// A `remove` entry gives text it cannot use.
+    RemoveWithText = "remove-with-text",
+    /// A replace, append or prepend entry gives no text.
+    MissingText = "missing-text",
+    /// A path in district.toml leads outside the district folder.
+    PathOutsideDistrict = "path-outside-district",
+    /// A file named in district.toml is not in the district folder.
+    FileNotFound = "file-not-found",
+    /// A file named in district.toml cannot be read.
+    UnreadableFile = "unreadable-file",
+    /// `[pages] hide` names a page that does not exist.
+    HideUnknownPage = "hide-unknown-page",
+    /// A `[[sections]]` target names a page or section that does not exist.
+    MissingTarget = "missing-target",
+    /// A target is a heading inside a list or quote, which is not a section.
+    NestedTarget = "nested-target",
+    /// A target is on a page the district replaces with its own.
+    TargetOnReplacedPage = "target-on-replaced-page",
+    /// A target is on a page the district hides, so it has no effect.
+    TargetOnHiddenPage = "target-on-hidden-page",
+    /// Two `[[sections]]` entries change the same text.
+    ConflictingOverrides = "conflicting-overrides",
+    /// A section is left with nothing but its heading after the overrides.
+    EmptySection = "empty-section",
+    /// A district page's `part` or `after` names no part or visible page.
+    BadPlacement = "bad-placement",
+    /// The toolkit's text under an override changed since the override was made.
+    UpstreamChanged = "upstream-changed",
+    /// The text recorded in wbl.lock was edited by hand.
+    LockEdited = "lock-edited",
+    /// wbl could not read or write a file or folder (permissions, disk, a missing folder).
+    Io = "io",
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -57,6 +192,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub code: Code,
     pub message: String,
     pub file: Option<String>,
     pub line: Option<usize>,
@@ -71,17 +207,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Self {
-        Self::new(Severity::Error, message.into())
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message.into())
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
-        Self::new(Severity::Warning, message.into())
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message.into())
     }
 
-    fn new(severity: Severity, message: String) -> Self {
+    fn new(severity: Severity, code: Code, message: String) -> Self {
         Diagnostic {
             severity,
+            code,
             message,
             file: None,
             line: None,
@@ -130,7 +267,10 @@ impl Diagnostic {
             ("", "", "")
         };
         let paint = if color { paint } else { "" };
-        let mut out = format!("{paint}{label}{reset}{bold}: {}{reset}\n", self.message);
+        let mut out = format!(
+            "{paint}{label}[{}]{reset}{bold}: {}{reset}\n",
+            self.code, self.message
+        );
         if let Some(file) = &self.file {
             let gutter = self.line.map_or(1, |l| l.to_string().len());
             let pad = " ".repeat(gutter);
@@ -240,14 +380,38 @@ mod tests {
     #[test]
     fn renders_caret_under_the_span() {
         let file = SourceFile::new("pages/a.md", "title\nUse {{ vars.x }} here\n");
-        let d = Diagnostic::error("unknown variable `vars.x`")
+        let d = Diagnostic::error(Code::UnknownVariable, "unknown variable `vars.x`")
             .at(&file, 10..16)
             .with_help("did you mean `vars.y`?");
         assert_eq!(
             d.render(false),
-            "error: unknown variable `vars.x`\n \
+            "error[unknown-variable]: unknown variable `vars.x`\n \
              --> pages/a.md:2:5\n  |\n\
              2 | Use {{ vars.x }} here\n  |     ^^^^^^\n  = help: did you mean `vars.y`?\n"
+        );
+    }
+
+    #[test]
+    fn every_code_is_documented_once_and_every_documented_code_exists() {
+        let doc = include_str!("../docs/diagnostics.md");
+        let documented: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("## `")?.strip_suffix('`'))
+            .collect();
+        let names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(
+            documented, names,
+            "docs/diagnostics.md lists the codes in Code::ALL order"
+        );
+    }
+
+    #[test]
+    fn json_carries_the_code() {
+        let d = Diagnostic::warning(Code::LinkToHiddenPage, "x");
+        assert!(
+            d.to_json().contains("\"code\":\"link-to-hidden-page\""),
+            "{}",
+            d.to_json()
         );
     }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("could not read `{}`", path.display()))
@@ -40,10 +40,13 @@ pub fn decode_text(display: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     match std::str::from_utf8(bytes) {
         Ok(text) if text.contains('\r') => Ok(text.replace("\r\n", "\n")),
         Ok(text) => Ok(text.to_string()),
-        Err(e) => Err(Diagnostic::error(format!(
-            "`{display}` is not valid UTF-8 text (invalid byte at offset {})",
-            e.valid_up_to()
-        ))
+        Err(e) => Err(Diagnostic::error(
+            Code::InvalidUtf8,
+            format!(
+                "`{display}` is not valid UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
+        )
         .in_file(display)
         .with_help("save the file as UTF-8 in your editor (\"Save with encoding\" → UTF-8)")),
     }

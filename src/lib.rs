@@ -17,6 +17,7 @@ pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod util;
 
 use cli::{Cli, Command};
 use report::Reporter;

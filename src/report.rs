@@ -5,8 +5,16 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::MessageFormat;
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MessageFormat {
+    /// error: …, the file, line and column, the line and a caret (on stderr)
+    Human,
+    /// One JSON object per line on stdout, for CI
+    Json,
+}
 
 pub struct Reporter {
     quiet: bool,
@@ -93,9 +101,9 @@ impl Reporter {
             message.push_str(&format!(": {cause}"));
         }
         match self.format {
-            MessageFormat::Json => println!("{}", Diagnostic::error(message).to_json()),
+            MessageFormat::Json => println!("{}", Diagnostic::error(Code::Io, message).to_json()),
             MessageFormat::Human => {
-                let d = Diagnostic::error(message);
+                let d = Diagnostic::error(Code::Io, message);
                 eprint!("{}", d.render(self.color));
             }
         }

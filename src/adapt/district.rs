@@ -12,8 +12,9 @@ use toml::Spanned;
 use super::lock::Lock;
 use crate::content::load::{load_pages, parse_toml, read_text};
 use crate::content::{Page, SourceTree, is_valid_id};
-use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::fs;
+pub use crate::util::color::Rgb;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -139,29 +140,6 @@ impl SectionOp {
     }
 }
 
-/// An sRGB colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rgb(pub u8, pub u8, pub u8);
-
-impl Rgb {
-    pub fn parse(s: &str) -> Option<Rgb> {
-        let hex = s.strip_prefix('#')?;
-        let digits: Vec<u8> = hex
-            .chars()
-            .map(|c| c.to_digit(16).map(|d| d as u8))
-            .collect::<Option<_>>()?;
-        match digits.as_slice() {
-            [r, g, b] => Some(Rgb(r * 17, g * 17, b * 17)),
-            [r1, r2, g1, g2, b1, b2] => Some(Rgb(r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
-            _ => None,
-        }
-    }
-
-    pub fn hex(self) -> String {
-        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
-    }
-}
-
 /// A loaded district folder.
 #[derive(Debug, Clone)]
 pub struct District {
@@ -219,7 +197,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
     let display = tree.display("district.toml");
     let Some(bytes) = tree.get("district.toml") else {
         diags.push(
-            Diagnostic::error(format!("`{display}` not found"))
+            Diagnostic::error(Code::MissingFile, format!("`{display}` not found"))
                 .in_file(display)
                 .with_help("a district folder needs a district.toml; `wbl init district DIR` writes one"),
         );
@@ -236,9 +214,12 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
 
     if !is_valid_id(d.id.get_ref()) {
         diags.push(
-            Diagnostic::error(format!("`{}` is not a valid district id", d.id.get_ref()))
-                .at(&manifest, d.id.span())
-                .with_help("ids use lower-case letters, digits, `-` and `_` (they become file names)"),
+            Diagnostic::error(
+                Code::InvalidId,
+                format!("`{}` is not a valid district id", d.id.get_ref()),
+            )
+            .at(&manifest, d.id.span())
+            .with_help("ids use lower-case letters, digits, `-` and `_` (they become file names)"),
         );
     }
 
@@ -246,7 +227,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         Some(rgb) => Some((rgb, c.span())),
         None => {
             diags.push(
-                Diagnostic::error(format!("`{}` is not a colour", c.get_ref()))
+                Diagnostic::error(Code::InvalidColour, format!("`{}` is not a colour", c.get_ref()))
                     .at(&manifest, c.span())
                     .with_help("write the colour as a hex code, for example \"#0b5394\""),
             );
@@ -270,8 +251,11 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         let action = match Action::parse(section.action.get_ref()) {
             Some(a) => a,
             None => {
-                let mut diag = Diagnostic::error(format!("unknown action `{}`", section.action.get_ref()))
-                    .at(&manifest, section.action.span());
+                let mut diag = Diagnostic::error(
+                    Code::UnknownAction,
+                    format!("unknown action `{}`", section.action.get_ref()),
+                )
+                .at(&manifest, section.action.span());
                 diag = diag.with_help(
                     did_you_mean(section.action.get_ref(), Action::NAMES).unwrap_or_else(|| {
                         "the actions are `replace`, `append`, `prepend` and `remove`".to_string()
@@ -284,7 +268,8 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         let content = match (&section.file, &section.text, action) {
             (Some(_), Some(text), _) => {
                 diags.push(
-                    Diagnostic::error("give either `file` or `text`, not both").at(&manifest, text.span()),
+                    Diagnostic::error(Code::FileAndText, "give either `file` or `text`, not both")
+                        .at(&manifest, text.span()),
                 );
                 continue;
             }
@@ -297,7 +282,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
                     .or(section.text.as_ref().map(Spanned::span))
                     .unwrap_or(section.action.span());
                 diags.push(
-                    Diagnostic::error("`remove` takes no `file` or `text`")
+                    Diagnostic::error(Code::RemoveWithText, "`remove` takes no `file` or `text`")
                         .at(&manifest, span)
                         .with_help("delete the `file` / `text` line, or use `replace`"),
                 );
@@ -305,9 +290,12 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
             }
             (None, None, _) => {
                 diags.push(
-                    Diagnostic::error(format!("`{}` needs the text to use", action.name()))
-                        .at(&manifest, section.action.span())
-                        .with_help("add `file = \"sections/NAME.md\"` or `text = \"\"\"…\"\"\"`"),
+                    Diagnostic::error(
+                        Code::MissingText,
+                        format!("`{}` needs the text to use", action.name()),
+                    )
+                    .at(&manifest, section.action.span())
+                    .with_help("add `file = \"sections/NAME.md\"` or `text = \"\"\"…\"\"\"`"),
                 );
                 continue;
             }
@@ -414,7 +402,7 @@ fn resolve_path(
         || text.split(['/', '\\']).any(|part| part == "..");
     if escapes {
         diags.push(
-            Diagnostic::error(format!("path `{text}` leaves the district folder"))
+            Diagnostic::error(Code::PathOutsideDistrict, format!("path `{text}` leaves the district folder"))
                 .at(manifest, rel.span())
                 .with_help("paths in district.toml are relative to the district folder, without `..`, for example \"sections/recording.md\""),
         );
@@ -423,7 +411,11 @@ fn resolve_path(
     let full = fs::join_rel(dir, &text.replace('\\', "/"));
     if !full.exists() {
         diags.push(
-            Diagnostic::error(format!("`{text}` not found in the district folder")).at(manifest, rel.span()),
+            Diagnostic::error(
+                Code::FileNotFound,
+                format!("`{text}` not found in the district folder"),
+            )
+            .at(manifest, rel.span()),
         );
         return None;
     }
@@ -433,9 +425,10 @@ fn resolve_path(
     };
     if !inside {
         diags.push(
-            Diagnostic::error(format!(
-                "path `{text}` leads outside the district folder through a link"
-            ))
+            Diagnostic::error(
+                Code::PathOutsideDistrict,
+                format!("path `{text}` leads outside the district folder through a link"),
+            )
             .at(manifest, rel.span())
             .with_help("copy the file into the district folder instead of linking to it"),
         );
@@ -454,23 +447,13 @@ fn fs_read_diag(
         Ok(bytes) => Some(bytes),
         Err(e) => {
             diags.push(
-                Diagnostic::error(format!("could not read `{}`: {e}", fs::display(path))).at(manifest, span),
+                Diagnostic::error(
+                    Code::UnreadableFile,
+                    format!("could not read `{}`: {e}", fs::display(path)),
+                )
+                .at(manifest, span),
             );
             None
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_colours() {
-        assert_eq!(Rgb::parse("#0b5394"), Some(Rgb(0x0b, 0x53, 0x94)));
-        assert_eq!(Rgb::parse("#fff"), Some(Rgb(255, 255, 255)));
-        assert_eq!(Rgb::parse("0b5394"), None);
-        assert_eq!(Rgb::parse("#12345"), None);
-        assert_eq!(Rgb(1, 2, 255).hex(), "#0102ff");
     }
 }

@@ -11,8 +11,8 @@ use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use crate::content::load::{parse_toml, read_text};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::bundle::sha256_hex;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::util::hash::sha256_hex;
 
 pub const FILE_NAME: &str = "wbl.lock";
 
@@ -101,10 +101,13 @@ impl Lock {
             if sha256_hex(entry.upstream.as_bytes()) != entry.sha256 {
                 let at = file.text.find(&entry.target).unwrap_or(0);
                 diags.push(
-                    Diagnostic::warning(format!(
-                        "the recorded text of `{}` in wbl.lock was edited by hand",
-                        entry.target
-                    ))
+                    Diagnostic::warning(
+                        Code::LockEdited,
+                        format!(
+                            "the recorded text of `{}` in wbl.lock was edited by hand",
+                            entry.target
+                        ),
+                    )
                     .at(&file, at..at + entry.target.len())
                     .with_help(
                         "restore wbl.lock from version control, or run `wbl diff --accept` on the target",

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::content::sections::{self, Heading};
 use crate::content::{FrontMatter, Page, Toolkit, ToolkitMeta};
-use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 pub use district::{Action, District, SectionOp, load_district};
 pub use sourcemap::Composed;
 
@@ -110,10 +110,10 @@ pub fn adapt(
         if known {
             hidden.insert(id.get_ref().clone());
         } else {
-            let mut diag = Diagnostic::error(format!(
-                "cannot hide page `{}`: there is no such page",
-                id.get_ref()
-            ))
+            let mut diag = Diagnostic::error(
+                Code::HideUnknownPage,
+                format!("cannot hide page `{}`: there is no such page", id.get_ref()),
+            )
             .at(&d.manifest, id.span());
             if let Some(help) = did_you_mean(id.get_ref(), toolkit.pages.keys().map(String::as_str)) {
                 diag = diag.with_help(help);
@@ -146,10 +146,13 @@ pub fn adapt(
         };
         let Some(page) = toolkit.pages.get(page_id) else {
             let addresses = toolkit.addresses();
-            let diag = Diagnostic::error(in_version(format!(
-                "target `{}` does not exist: there is no page `{page_id}`",
-                op.target
-            )))
+            let diag = Diagnostic::error(
+                Code::MissingTarget,
+                in_version(format!(
+                    "target `{}` does not exist: there is no page `{page_id}`",
+                    op.target
+                )),
+            )
             .at(&d.manifest, op.target_span.clone())
             .with_help(missing_help(
                 &addresses,
@@ -166,10 +169,13 @@ pub fn adapt(
                         .iter()
                         .map(|h| format!("{}#{}", page.id, h.id))
                         .collect();
-                    let diag = Diagnostic::error(in_version(format!(
-                        "target `{}` does not exist: page `{page_id}` has no section `{section}`",
-                        op.target
-                    )))
+                    let diag = Diagnostic::error(
+                        Code::MissingTarget,
+                        in_version(format!(
+                            "target `{}` does not exist: page `{page_id}` has no section `{section}`",
+                            op.target
+                        )),
+                    )
                     .at(&d.manifest, op.target_span.clone())
                     .with_help(missing_help(
                         &addresses,
@@ -180,10 +186,13 @@ pub fn adapt(
                 }
                 Some(h) if h.nested => {
                     diags.push(
-                        Diagnostic::error(format!(
-                            "target `{}` is a heading inside a list or quote, which is not a section",
-                            op.target
-                        ))
+                        Diagnostic::error(
+                            Code::NestedTarget,
+                            format!(
+                                "target `{}` is a heading inside a list or quote, which is not a section",
+                                op.target
+                            ),
+                        )
                         .at(&d.manifest, op.target_span.clone())
                         .with_help(format!(
                             "target the section that holds it, or the page `{page_id}`"
@@ -196,7 +205,7 @@ pub fn adapt(
         }
         if d.pages.contains_key(page_id) {
             diags.push(
-                Diagnostic::error(format!(
+                Diagnostic::error(Code::TargetOnReplacedPage, format!(
                     "target `{}` is on page `{page_id}`, which the district replaces with its own `pages/{page_id}.md`",
                     op.target
                 ))
@@ -207,7 +216,7 @@ pub fn adapt(
         }
         if hidden.contains(page_id) {
             diags.push(
-                Diagnostic::warning(format!(
+                Diagnostic::warning(Code::TargetOnHiddenPage, format!(
                     "target `{}` is on page `{page_id}`, which the district hides; this change has no effect",
                     op.target
                 ))
@@ -465,7 +474,7 @@ fn apply_ops(
                     )
                 };
                 diags.push(
-                    Diagnostic::error(message)
+                    Diagnostic::error(Code::ConflictingOverrides, message)
                         .at(manifest, a.op.target_span.clone())
                         .with_help("change the outer section once, or target sections that do not overlap"),
                 );
@@ -512,10 +521,13 @@ fn apply_ops(
                 .heading(&h.id)
                 .is_some_and(|orig| !body[orig.heading_end..orig.end].trim().is_empty());
         if emptied {
-            let mut diag = Diagnostic::warning(format!(
-                "section `{}#{}` is empty after the district's overrides",
-                page.id, h.id
-            ));
+            let mut diag = Diagnostic::warning(
+                Code::EmptySection,
+                format!(
+                    "section `{}#{}` is empty after the district's overrides",
+                    page.id, h.id
+                ),
+            );
             if let Some((file, offset)) = out.locate(h.start) {
                 diag = diag.at(file, offset..offset + 2);
             }
@@ -565,10 +577,13 @@ fn place_added_pages(
             match found {
                 Some((pi, i)) => parts[pi].2.insert(i + 1, adapted),
                 None => diags.push(
-                    Diagnostic::error(format!(
-                        "page `{}` is placed after `{after}`, which is not a visible page",
-                        page.id
-                    ))
+                    Diagnostic::error(
+                        Code::BadPlacement,
+                        format!(
+                            "page `{}` is placed after `{after}`, which is not a visible page",
+                            page.id
+                        ),
+                    )
                     .at(&page.file, 0..3)
                     .with_help(
                         did_you_mean(
@@ -583,10 +598,13 @@ fn place_added_pages(
             match parts.iter_mut().find(|(id, _, _)| id == part) {
                 Some((_, _, pages)) => pages.push(adapted),
                 None => diags.push(
-                    Diagnostic::error(format!(
-                        "page `{}` is placed in part `{part}`, which does not exist",
-                        page.id
-                    ))
+                    Diagnostic::error(
+                        Code::BadPlacement,
+                        format!(
+                            "page `{}` is placed in part `{part}`, which does not exist",
+                            page.id
+                        ),
+                    )
                     .at(&page.file, 0..3)
                     .with_help(
                         did_you_mean(part, toolkit.meta.parts.iter().map(|p| p.id.as_str())).unwrap_or_else(
@@ -627,8 +645,11 @@ fn merge_vars(
         let key_str = key.get_ref();
         match toolkit.meta.vars.get(key_str) {
             None => {
-                let mut diag = Diagnostic::error(format!("unknown variable `vars.{key_str}`"))
-                    .at(&d.manifest, key.span());
+                let mut diag = Diagnostic::error(
+                    Code::UnknownVariable,
+                    format!("unknown variable `vars.{key_str}`"),
+                )
+                .at(&d.manifest, key.span());
                 diag = diag.with_help(
                     did_you_mean(key_str, toolkit.meta.vars.keys().map(String::as_str)).unwrap_or_else(
                         || {
@@ -649,11 +670,14 @@ fn merge_vars(
             }
             Some(default) if default.type_str() != value.get_ref().type_str() => {
                 diags.push(
-                    Diagnostic::error(format!(
-                        "`vars.{key_str}` must be a {} like the toolkit's default ({default}), not a {}",
-                        type_name(default),
-                        type_name(value.get_ref())
-                    ))
+                    Diagnostic::error(
+                        Code::WrongType,
+                        format!(
+                            "`vars.{key_str}` must be a {} like the toolkit's default ({default}), not a {}",
+                            type_name(default),
+                            type_name(value.get_ref())
+                        ),
+                    )
                     .at(&d.manifest, value.span()),
                 );
             }
@@ -735,10 +759,13 @@ fn check_upstream_changes(
         let lock::Status::Changed { baseline } = lock::status(d.lock.as_ref(), &a.target, &a.upstream) else {
             continue;
         };
-        let mut diag = Diagnostic::warning(format!(
-            "the toolkit's text under `{}` changed since the district's override was made (toolkit {} → {})",
-            a.target, baseline.version, toolkit.meta.version
-        ));
+        let mut diag = Diagnostic::warning(
+            Code::UpstreamChanged,
+            format!(
+                "the toolkit's text under `{}` changed since the district's override was made (toolkit {} → {})",
+                a.target, baseline.version, toolkit.meta.version
+            ),
+        );
         diag = match d.ops.iter().find(|op| op.target == a.target) {
             Some(op) => diag.at(&d.manifest, op.target_span.clone()),
             None => match d.pages.get(&a.target) {
@@ -757,7 +784,7 @@ fn check_upstream_changes(
 /// White text on the brand colour must reach WCAG AA (4.5:1); wbl uses
 /// dark text when it does not, and says so.
 fn check_brand_contrast(d: &District, diags: &mut Diagnostics) {
-    use crate::render::color::{AA, WHITE, contrast, darken_for};
+    use crate::util::color::{AA, WHITE, contrast, darken_for};
     let Some((color, span)) = &d.color else { return };
     let ratio = contrast(WHITE, *color);
     if ratio >= AA {
@@ -765,7 +792,7 @@ fn check_brand_contrast(d: &District, diags: &mut Diagnostics) {
     }
     let darker = darken_for(*color, WHITE);
     diags.push(
-        Diagnostic::warning(format!(
+        Diagnostic::warning(Code::LowContrast, format!(
             "white text on the brand colour {} has a contrast of {ratio:.1}:1, below the 4.5:1 WCAG AA needs; wbl uses dark text on it instead",
             color.hex()
         ))

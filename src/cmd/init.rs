@@ -151,26 +151,6 @@ fn toolkit(args: InitToolkitArgs, reporter: &mut Reporter) -> Result<u8> {
     Ok(0)
 }
 
-/// Checks `--id` as clap parses it, so a bad id is a usage error.
-pub fn parse_district_id(s: &str) -> Result<String, String> {
-    if is_valid_id(s) {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "`{s}` is not a valid district id: use lower-case letters, digits, `-` and `_`, for example lake-county-schools"
-        ))
-    }
-}
-
-/// Checks `--name`: it is shown everywhere, so it cannot be blank.
-pub fn parse_name(s: &str) -> Result<String, String> {
-    if s.trim().is_empty() {
-        Err("the district name cannot be empty".to_string())
-    } else {
-        Ok(s.trim().to_string())
-    }
-}
-
 /// "Lake County Schools" → "lake-county-schools". Accented letters lose
 /// their accents and apostrophes vanish ("St. Mary's" → "st-marys"), so the
 /// id reads like the name; `None` when nothing usable is left.

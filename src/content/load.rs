@@ -11,7 +11,7 @@ use toml::Spanned;
 use super::frontmatter::{self, SplitError};
 use super::sections;
 use super::{FrontMatter, Page, Part, SourceTree, Toolkit, ToolkitMeta, is_valid_id};
-use crate::diag::{Diagnostic, Diagnostics, SourceFile, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::fs;
 
 #[derive(Deserialize)]
@@ -52,7 +52,7 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
     let manifest_display = tree.display("toolkit.toml");
     let Some(bytes) = tree.get("toolkit.toml") else {
         diags.push(
-            Diagnostic::error(format!("`{manifest_display}` not found"))
+            Diagnostic::error(Code::MissingFile, format!("`{manifest_display}` not found"))
                 .in_file(manifest_display)
                 .with_help("a toolkit folder needs a toolkit.toml; `wbl init toolkit DIR` writes one"),
         );
@@ -70,10 +70,10 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         Ok(v) => Some(v),
         Err(e) => {
             diags.push(
-                Diagnostic::error(format!(
-                    "`{}` is not a semantic version: {e}",
-                    file.version.get_ref()
-                ))
+                Diagnostic::error(
+                    Code::InvalidVersion,
+                    format!("`{}` is not a semantic version: {e}", file.version.get_ref()),
+                )
                 .at(&manifest, file.version.span())
                 .with_help("write the version as MAJOR.MINOR.PATCH, for example \"1.2.0\""),
             );
@@ -107,8 +107,11 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         }
         if !part_ids.insert(part.id.get_ref()) {
             diags.push(
-                Diagnostic::error(format!("part `{}` is defined twice", part.id.get_ref()))
-                    .at(&manifest, part.id.span()),
+                Diagnostic::error(
+                    Code::DuplicatePart,
+                    format!("part `{}` is defined twice", part.id.get_ref()),
+                )
+                .at(&manifest, part.id.span()),
             );
             ok = false;
         }
@@ -117,10 +120,13 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
             if !pages.contains_key(id) && broken.contains(id) {
                 continue;
             } else if !pages.contains_key(id) {
-                let mut d = Diagnostic::error(format!(
-                    "part `{}` lists page `{id}`, which does not exist",
-                    part.id.get_ref()
-                ))
+                let mut d = Diagnostic::error(
+                    Code::MissingPage,
+                    format!(
+                        "part `{}` lists page `{id}`, which does not exist",
+                        part.id.get_ref()
+                    ),
+                )
                 .at(&manifest, page.span());
                 d = match did_you_mean(id, pages.keys().map(String::as_str)) {
                     Some(help) => d.with_help(help),
@@ -130,9 +136,12 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
                 ok = false;
             } else if !listed.insert(id) {
                 diags.push(
-                    Diagnostic::error(format!("page `{id}` is listed more than once in [[parts]]"))
-                        .at(&manifest, page.span())
-                        .with_help("every page appears once in the reading order"),
+                    Diagnostic::error(
+                        Code::PageListedTwice,
+                        format!("page `{id}` is listed more than once in [[parts]]"),
+                    )
+                    .at(&manifest, page.span())
+                    .with_help("every page appears once in the reading order"),
                 );
                 ok = false;
             }
@@ -141,10 +150,13 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
     for page in pages.values() {
         if !listed.contains(page.id.as_str()) {
             diags.push(
-                Diagnostic::warning(format!(
-                    "page `{}` is not listed in any part of toolkit.toml, so it is left out",
-                    page.id
-                ))
+                Diagnostic::warning(
+                    Code::UnlistedPage,
+                    format!(
+                        "page `{}` is not listed in any part of toolkit.toml, so it is left out",
+                        page.id
+                    ),
+                )
                 .at(&page.file, 0..3)
                 .with_help(format!("add \"{}\" to the `pages` of a [[parts]] entry", page.id)),
             );
@@ -214,10 +226,13 @@ pub fn load_pages(
             Some(page) => {
                 if let Some(first) = pages.get(&page.id) {
                     diags.push(
-                        Diagnostic::error(format!(
-                            "page id `{}` is used twice: here and in `{}`",
-                            page.id, first.file.path
-                        ))
+                        Diagnostic::error(
+                            Code::DuplicatePageId,
+                            format!(
+                                "page id `{}` is used twice: here and in `{}`",
+                                page.id, first.file.path
+                            ),
+                        )
                         .at(&page.file, 0..3)
                         .with_help(
                             "give one of the pages another `id` in its front matter, or rename its file",
@@ -240,7 +255,7 @@ pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) ->
         Ok(split) => split,
         Err(SplitError::Missing) => {
             diags.push(
-                Diagnostic::error("page has no front matter")
+                Diagnostic::error(Code::MissingFrontMatter, "page has no front matter")
                     .at(&file, 0..0)
                     .with_help(
                         "start the page with a `+++` line, then `title = \"…\"`, then another `+++` line",
@@ -250,7 +265,7 @@ pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) ->
         }
         Err(SplitError::Unterminated { open }) => {
             diags.push(
-                Diagnostic::error("front matter is not closed")
+                Diagnostic::error(Code::UnclosedFrontMatter, "front matter is not closed")
                     .at(&file, open..open + 3)
                     .with_help("end the front matter with a line holding only `+++`"),
             );
@@ -261,7 +276,7 @@ pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) ->
     let id = meta.id.clone().unwrap_or_else(|| stem.to_string());
     if !is_valid_id(&id) {
         diags.push(
-            Diagnostic::error(format!("`{id}` is not a valid page id"))
+            Diagnostic::error(Code::InvalidId, format!("`{id}` is not a valid page id"))
                 .at(&file, 0..3)
                 .with_help("page ids use lower-case letters, digits, `-` and `_` (they become file names)"),
         );
@@ -272,9 +287,12 @@ pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) ->
     for dup in &duplicates {
         let at = split.body_start + dup.offset;
         diags.push(
-            Diagnostic::error(format!("heading id `{}` is used twice in this page", dup.id))
-                .at(&file, at..at + 1)
-                .with_help("every heading id in a page must be unique; change one `{#…}`"),
+            Diagnostic::error(
+                Code::DuplicateHeadingId,
+                format!("heading id `{}` is used twice in this page", dup.id),
+            )
+            .at(&file, at..at + 1)
+            .with_help("every heading id in a page must be unique; change one `{#…}`"),
         );
     }
     if !duplicates.is_empty() {
@@ -310,7 +328,7 @@ pub fn parse_toml<T: DeserializeOwned>(
     let blank = text.trim().is_empty() || toml::from_str::<toml::Table>(text).is_ok_and(|t| t.is_empty());
     if blank && range.start == 0 {
         diags.push(
-            Diagnostic::error(format!("`{}` is empty", file.path))
+            Diagnostic::error(Code::EmptyFile, format!("`{}` is empty", file.path))
                 .in_file(file.path.clone())
                 .with_help(empty_file_help(&file.path)),
         );
@@ -338,7 +356,20 @@ fn empty_file_help(path: &str) -> &'static str {
 pub fn toml_diagnostic(file: &SourceFile, base: usize, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim().to_string();
     let span = e.span().map_or(base..base, |s| base + s.start..base + s.end);
-    let mut d = Diagnostic::error(message.clone()).at(file, span);
+    // serde words these messages itself (de::Error::unknown_field and
+    // friends), whatever the format; toml's error exposes no kind.
+    let code = if message.starts_with("unknown field") {
+        Code::UnknownKey
+    } else if message.starts_with("unknown variant") {
+        Code::UnknownValue
+    } else if message.starts_with("missing field") {
+        Code::MissingKey
+    } else if message.starts_with("invalid type") {
+        Code::WrongType
+    } else {
+        Code::TomlSyntax
+    };
+    let mut d = Diagnostic::error(code, message.clone()).at(file, span);
     if let Some(rest) = message.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once('`')
     {
@@ -367,7 +398,10 @@ pub fn toml_diagnostic(file: &SourceFile, base: usize, e: &toml::de::Error) -> D
 }
 
 fn invalid_id(file: &SourceFile, id: &Spanned<String>, what: &str) -> Diagnostic {
-    Diagnostic::error(format!("`{}` is not a valid {what}", id.get_ref()))
-        .at(file, id.span())
-        .with_help("ids use lower-case letters, digits, `-` and `_`")
+    Diagnostic::error(
+        Code::InvalidId,
+        format!("`{}` is not a valid {what}", id.get_ref()),
+    )
+    .at(file, id.span())
+    .with_help("ids use lower-case letters, digits, `-` and `_`")
 }

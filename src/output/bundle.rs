@@ -8,7 +8,6 @@ use std::io::Write;
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use zip::result::ZipResult;
 use zip::write::{PreparedZipFile, SimpleFileOptions};
 use zip::{CompressionMethod, DateTime, ZipWriter};
@@ -16,6 +15,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use super::is_safe_relative;
 use crate::adapt::Adapted;
 use crate::render::OutputFile;
+pub use crate::util::hash::sha256_hex;
 
 /// `<district>-<toolkit>-<version>`, or `<toolkit>-<version>` for the
 /// generic toolkit: the zip's name and its top folder.
@@ -70,15 +70,6 @@ pub fn civil(epoch: i64) -> (i64, u8, u8, u8, u8, u8) {
 pub fn iso8601(epoch: i64) -> String {
     let (y, mo, d, h, mi, s) = civil(epoch);
     format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        out.push_str(&format!("{b:02x}"));
-    }
-    out
 }
 
 /// The README.txt teachers find first in the zip.
@@ -191,19 +182,6 @@ pub fn entry_options(time: i64) -> Result<SimpleFileOptions> {
         .unix_permissions(0o644))
 }
 
-/// Files that are compressed already (images, PDFs) are stored as they
-/// are: deflating them again costs as much as for text and saves nothing.
-fn is_compressed_already(path: &str) -> bool {
-    let ext = path
-        .rsplit_once('.')
-        .map_or("", |(_, ext)| ext)
-        .to_ascii_lowercase();
-    matches!(
-        ext.as_str(),
-        "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "pdf" | "zip" | "docx" | "xlsx" | "pptx"
-    )
-}
-
 /// Zips the rendered outputs into the bundle `OUT/<name>.zip`.
 pub fn zip(adapted: &Adapted, files: &[OutputFile], time: i64) -> Result<OutputFile> {
     let name = bundle_name(adapted);
@@ -233,7 +211,7 @@ pub fn zip(adapted: &Adapted, files: &[OutputFile], time: i64) -> Result<OutputF
         if !is_safe_relative(&entry) || !seen.insert(entry.clone()) {
             bail!("refusing to put `{entry}` in the bundle");
         }
-        let options = if is_compressed_already(path) {
+        let options = if crate::util::mime::is_compressed(path) {
             options
                 .compression_method(CompressionMethod::Stored)
                 .compression_level(None)
@@ -278,7 +256,8 @@ mod tests {
     #[test]
     fn parallel_and_sequential_zips_are_identical() {
         let mut diags = crate::diag::Diagnostics::new();
-        let toolkit = crate::pipeline::load_toolkit(None, &mut diags).unwrap().unwrap();
+        let toolkit =
+            crate::content::load_toolkit(&crate::content::SourceTree::embedded(), &mut diags).unwrap();
         let adapted = crate::adapt::adapt(&toolkit, None, &mut diags).unwrap();
         let files = crate::render::render(&adapted, crate::render::Formats::ALL, &mut diags)
             .unwrap()
@@ -287,22 +266,5 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
         let sequential = pool.install(|| zip(&adapted, &files, FIXED_EPOCH).unwrap());
         assert!(parallel.bytes == sequential.bytes);
-    }
-
-    #[test]
-    fn images_and_pdfs_are_stored_text_is_deflated() {
-        assert!(is_compressed_already("site/assets/County Map.PNG"));
-        assert!(is_compressed_already("site/assets/form.pdf"));
-        assert!(!is_compressed_already("site/assets/logo.svg"));
-        assert!(!is_compressed_already("site/index.html"));
-        assert!(!is_compressed_already("README"));
-    }
-
-    #[test]
-    fn sha256_of_abc() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::adapt::{Adapted, AdaptedPage};
 use crate::content::sections::markdown_options;
-use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 
 /// Marks a hole in rendered HTML: `HOLE n HOLE`. A private-use character,
 /// removed from page text before rendering so it cannot be forged.
@@ -133,9 +133,10 @@ pub fn render_pages_with(
     let context = match tera::Context::from_serialize(&adapted.context) {
         Ok(c) => c,
         Err(e) => {
-            diags.push(Diagnostic::error(format!(
-                "could not prepare page variables: {e}"
-            )));
+            diags.push(Diagnostic::error(
+                Code::TemplateError,
+                format!("could not prepare page variables: {e}"),
+            ));
             return None;
         }
     };
@@ -274,7 +275,7 @@ fn check_section(
     {
         return SectionCheck::Removed(point_at(
             page,
-            Diagnostic::warning(format!(
+            Diagnostic::warning(Code::LinkToRemovedSection, format!(
                 "link to section `{page_id}#{section}`, which the district's overrides removed; the link now leads to the page `{page_id}`"
             ))
             .with_help("keep a heading with this id in the district's text, or change the link with another override"),
@@ -289,9 +290,10 @@ fn check_section(
     .unwrap_or_else(|| format!("`wbl list` prints the sections of `{page_id}`"));
     SectionCheck::Missing(point_at(
         page,
-        Diagnostic::error(format!(
-            "link to section `{page_id}#{section}`, which does not exist"
-        ))
+        Diagnostic::error(
+            Code::LinkToMissingSection,
+            format!("link to section `{page_id}#{section}`, which does not exist"),
+        )
         .with_help(help),
         needle,
     ))
@@ -389,15 +391,16 @@ fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 
 /// A tera error as a diagnostic at the file and line it came from.
 fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &tera::Context) -> Diagnostic {
-    let report = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
-        _ => None,
+    let (report, mut code) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) => (Some(r), Code::TemplateSyntax),
+        tera::ErrorKind::RenderingError(r) => (Some(r), Code::TemplateError),
+        _ => (None, Code::TemplateError),
     };
     let Some(report) = report else {
-        return Diagnostic::error(format!(
-            "could not fill in the variables of page `{}`: {e}",
-            page.id
-        ))
+        return Diagnostic::error(
+            Code::TemplateError,
+            format!("could not fill in the variables of page `{}`: {e}", page.id),
+        )
         .in_file(page.file.path.clone());
     };
     let span = report.span().range.clone();
@@ -414,6 +417,7 @@ fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &
     let full_name = &source[start..end];
 
     let (text, help) = if let Some(rest) = message.strip_prefix("Variable `") {
+        code = Code::UnknownVariable;
         let name = rest.split('`').next().unwrap_or(full_name);
         let known = ["district", "contacts", "contact", "partners", "vars", "toolkit"];
         (
@@ -426,6 +430,7 @@ fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &
             }),
         )
     } else if message.starts_with("Field `") {
+        code = Code::UnknownVariable;
         let (parent, _) = full_name.rsplit_once('.').unwrap_or(("", full_name));
         let fields = available_fields(context, parent);
         let candidates: Vec<String> = fields.iter().map(|f| format!("{parent}.{f}")).collect();
@@ -452,7 +457,7 @@ fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &
     } else {
         (format!("in page text: {message}"), None)
     };
-    let mut d = Diagnostic::error(text);
+    let mut d = Diagnostic::error(code, text);
     let at = if message == "Unexpected end of input" {
         unclosed_tag_offset(source).unwrap_or(span.start)
     } else {
@@ -561,7 +566,8 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
             return Target::Hole(Hole::Asset(name.to_string()));
         }
         ctx.error(
-            Diagnostic::error(format!("asset `{dest}` not found")).with_help(asset_help(name, ctx.adapted)),
+            Diagnostic::error(Code::MissingAsset, format!("asset `{dest}` not found"))
+                .with_help(asset_help(name, ctx.adapted)),
             &needle,
         );
         return Target::Invalid;
@@ -576,7 +582,7 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
         id
     } else {
         ctx.error(
-            Diagnostic::error(format!("link to `{dest}` is not a page or an asset"))
+            Diagnostic::error(Code::BadLink, format!("link to `{dest}` is not a page or an asset"))
                 .with_help("link to a page as `page-id.md` or `page-id.md#section-id`, to a file as `assets/NAME`, or to a website with `https://`"),
             &needle,
         );
@@ -585,9 +591,12 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     if !ctx.visible.contains(page_id) {
         if ctx.adapted.hidden.contains(page_id) {
             ctx.warn(
-                Diagnostic::warning(format!(
-                    "link to page `{page_id}`, which the district hides; the link becomes plain text"
-                ))
+                Diagnostic::warning(
+                    Code::LinkToHiddenPage,
+                    format!(
+                        "link to page `{page_id}`, which the district hides; the link becomes plain text"
+                    ),
+                )
                 .with_help(format!("reword the text or un-hide `{page_id}`")),
                 &needle,
             );
@@ -595,7 +604,11 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
         }
         let known: Vec<&str> = ctx.visible.iter().copied().collect();
         ctx.error(
-            Diagnostic::error(format!("link to page `{page_id}`, which does not exist")).with_help(
+            Diagnostic::error(
+                Code::LinkToMissingPage,
+                format!("link to page `{page_id}`, which does not exist"),
+            )
+            .with_help(
                 did_you_mean(page_id, known).unwrap_or_else(|| "`wbl list` prints every page id".to_string()),
             ),
             &needle,
@@ -655,7 +668,7 @@ fn to_html<'t>(
                     let (src, alt, dest) = image.take().expect("inside an image");
                     if alt.trim().is_empty() {
                         ctx.warn(
-                            Diagnostic::warning(format!("image `{dest}` has no alt text"))
+                            Diagnostic::warning(Code::ImageWithoutAlt, format!("image `{dest}` has no alt text"))
                                 .with_help("describe the image in the brackets: `![What the image shows](assets/…)`; people using screen readers hear it"),
                             &format!("]({dest}"),
                         );
@@ -754,14 +767,15 @@ fn to_html<'t>(
                     } else {
                         let help = asset_help(name, ctx.adapted);
                         ctx.error(
-                            Diagnostic::error(format!("image `{dest_url}` not found")).with_help(help),
+                            Diagnostic::error(Code::MissingAsset, format!("image `{dest_url}` not found"))
+                                .with_help(help),
                             &format!("]({dest_url}"),
                         );
                         String::new()
                     }
                 } else {
                     ctx.error(
-                        Diagnostic::error(format!("image `{dest_url}` is not in `assets/`"))
+                        Diagnostic::error(Code::ImageOutsideAssets, format!("image `{dest_url}` is not in `assets/`"))
                             .with_help("put images in the `assets/` folder and write `![Alt text](assets/NAME)`: the site must work offline"),
                         &format!("]({dest_url}"),
                     );
@@ -837,13 +851,7 @@ fn scrub(t: CowStr) -> CowStr {
     }
 }
 
-pub fn escape_into(out: &mut String, s: &str) {
-    pulldown_cmark_escape::escape_html(out, s).expect("writing to a String cannot fail");
-}
-
-fn escape_href_into(out: &mut String, s: &str) {
-    pulldown_cmark_escape::escape_href(&mut *out, s).expect("writing to a String cannot fail");
-}
+pub use crate::util::escape::{href_into as escape_href_into, html_into as escape_into};
 
 #[cfg(test)]
 mod tests {
@@ -869,13 +877,13 @@ mod tests {
     #[test]
     fn shared_templates_render_as_parsing_afresh_does() {
         use crate::diag::Diagnostics;
-        use crate::pipeline;
         let mut diags = Diagnostics::new();
-        let toolkit = pipeline::load_toolkit(None, &mut diags).unwrap().unwrap();
+        let toolkit =
+            crate::content::load_toolkit(&crate::content::SourceTree::embedded(), &mut diags).unwrap();
         let generic = crate::adapt::adapt(&toolkit, None, &mut diags).unwrap();
         let shared = PageTemplates::new(&generic);
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/desert-valley-usd");
-        let district = pipeline::load_district(&dir, &mut diags).unwrap().unwrap();
+        let district = std::sync::Arc::new(crate::adapt::load_district(&dir, &mut diags).unwrap().unwrap());
         let adapted = crate::adapt::adapt(&toolkit, Some(&district), &mut diags).unwrap();
         // The district changes some pages and leaves the others alone.
         let reused = adapted.pages.iter().filter(|p| shared.get(p).is_some()).count();

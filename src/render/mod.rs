@@ -1,7 +1,6 @@
 //! Rendering: adapted toolkit → in-memory files. Renderers never touch the
 //! disk; the output stage writes what they return to a folder or a zip.
 
-pub mod color;
 pub mod handouts_index;
 pub mod markdown;
 pub mod print;
@@ -16,6 +15,7 @@ use anyhow::Result;
 use crate::adapt::Adapted;
 use crate::diag::Diagnostics;
 use crate::i18n::Strings;
+use crate::util::color;
 pub use markdown::{Body, Hole, RenderedPage};
 
 /// A file an output produces: its path relative to the output folder

@@ -91,23 +91,9 @@ fn asset_beside(name: &str, out: &mut String) {
 fn data_uri(name: &str, assets: &Assets, out: &mut String) {
     let bytes = assets.get(name).map_or(&[][..], |b| &b[..]);
     out.push_str("data:");
-    out.push_str(mime_type(name));
+    out.push_str(crate::util::mime::of(name));
     out.push_str(";base64,");
     base64_into(bytes, out);
-}
-
-pub fn mime_type(name: &str) -> &'static str {
-    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "svg" => "image/svg+xml",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
-    }
 }
 
 /// Standard base64, as data URIs want it.

@@ -317,23 +317,10 @@ fn site_hole(hole: &Hole, current: &str, out: &mut String) {
                 if !out.ends_with('/') {
                     out.push('/');
                 }
-                escape_into(out, &percent_encode(part));
+                escape_into(out, &crate::util::url::encode_segment(part));
             }
         }
     }
-}
-
-/// Percent-encodes a file name for use in a URL path.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

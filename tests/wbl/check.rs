@@ -20,7 +20,7 @@ fn battery(name: &str, warning: bool, break_it: impl Fn(&Fixture)) {
     assert!(!check.stderr.contains("panicked"), "{}", check.stderr);
     if warning {
         assert_eq!(check.code, 0, "{name}: warnings alone pass:\n{}", check.stderr);
-        assert!(check.stderr.contains("warning: "), "{name}: {}", check.stderr);
+        assert!(check.stderr.contains("warning["), "{name}: {}", check.stderr);
         let denied = fx.wbl(&[
             "check",
             "--toolkit",
@@ -32,7 +32,7 @@ fn battery(name: &str, warning: bool, break_it: impl Fn(&Fixture)) {
         assert_eq!(denied.code, 1, "{name}: --deny-warnings fails");
     } else {
         assert_eq!(check.code, 1, "{name}: errors fail:\n{}", check.stderr);
-        assert!(check.stderr.contains("error: "), "{name}: {}", check.stderr);
+        assert!(check.stderr.contains("error["), "{name}: {}", check.stderr);
     }
     insta::assert_snapshot!(name, check.stderr.replace('\\', "/"));
 

@@ -57,7 +57,7 @@ fn lock_lifecycle() {
     let run = fx.adapt(Some("d"));
     run.success();
     assert!(
-        run.stderr.contains("warning: the toolkit's text under `safety#recording` changed since the district's override was made (toolkit 1.2.3 → 1.3.0)"),
+        run.stderr.contains("warning[upstream-changed]: the toolkit's text under `safety#recording` changed since the district's override was made (toolkit 1.2.3 → 1.3.0)"),
         "{}",
         run.stderr
     );

@@ -4,6 +4,7 @@
 mod helper;
 
 mod adapt;
+mod architecture;
 mod bundle;
 mod check;
 mod content;

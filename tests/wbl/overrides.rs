@@ -111,7 +111,7 @@ action = "remove"
     // The intro links to the removed section: the link falls back to the page.
     assert!(
         run.stderr
-            .contains("warning: link to section `safety#recording`, which the district's overrides removed"),
+            .contains("warning[link-to-removed-section]: link to section `safety#recording`, which the district's overrides removed"),
         "{}",
         run.stderr
     );
@@ -254,7 +254,7 @@ hide = ["forms"]
     // The link to the hidden page is reported and becomes plain text.
     assert!(
         run.stderr
-            .contains("warning: link to page `forms`, which the district hides"),
+            .contains("warning[link-to-hidden-page]: link to page `forms`, which the district hides"),
         "{}",
         run.stderr
     );
@@ -297,7 +297,8 @@ fn district_vars_override_and_unknown_keys_fail() {
     let run = fx.adapt(Some("d"));
     run.failure();
     assert!(
-        run.stderr.contains("error: unknown variable `vars.platfrom`"),
+        run.stderr
+            .contains("error[unknown-variable]: unknown variable `vars.platfrom`"),
         "{}",
         run.stderr
     );

@@ -2,7 +2,28 @@
 //! the brand colour, whichever reads better, and a darker shade of the
 //! brand for links and accents on white.
 
-use crate::adapt::district::Rgb;
+/// An sRGB colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rgb(pub u8, pub u8, pub u8);
+
+impl Rgb {
+    pub fn parse(s: &str) -> Option<Rgb> {
+        let hex = s.strip_prefix('#')?;
+        let digits: Vec<u8> = hex
+            .chars()
+            .map(|c| c.to_digit(16).map(|d| d as u8))
+            .collect::<Option<_>>()?;
+        match digits.as_slice() {
+            [r, g, b] => Some(Rgb(r * 17, g * 17, b * 17)),
+            [r1, r2, g1, g2, b1, b2] => Some(Rgb(r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
+            _ => None,
+        }
+    }
+
+    pub fn hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.0, self.1, self.2)
+    }
+}
 
 /// The colour used when a district sets none.
 pub const DEFAULT_BRAND: Rgb = Rgb(0x1d, 0x4f, 0x91);
@@ -89,6 +110,15 @@ impl Palette {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_colours() {
+        assert_eq!(Rgb::parse("#0b5394"), Some(Rgb(0x0b, 0x53, 0x94)));
+        assert_eq!(Rgb::parse("#fff"), Some(Rgb(255, 255, 255)));
+        assert_eq!(Rgb::parse("0b5394"), None);
+        assert_eq!(Rgb::parse("#12345"), None);
+        assert_eq!(Rgb(1, 2, 255).hex(), "#0102ff");
+    }
 
     #[test]
     fn contrast_matches_wcag_examples() {
