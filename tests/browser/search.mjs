@@ -324,10 +324,11 @@ async function browserChecks(browser, out, label) {
       await shot(p, 'handouts-index-375', true);
       await p.close();
     }
+  } catch (e) {
+    check('the browser checks ran to the end', false, e.message.split('\n')[0]);
   } finally {
-    await mobile.close();
-    await desktop.close();
-    await noJs.close();
+    // A closed browser must not hide the error that closed it.
+    for (const ctx of [mobile, desktop, noJs]) await ctx.close().catch(() => {});
   }
   check('no script errors and no failed loads', errors.length === 0, errors.slice(0, 5).join('; '));
   return shots;
