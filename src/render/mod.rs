@@ -1,12 +1,14 @@
 //! Rendering: adapted toolkit → in-memory files. Renderers never touch the
 //! disk; the output stage writes what they return to a folder or a zip.
 
+pub mod handouts_index;
 pub mod hidden_links;
 pub mod lms;
 pub mod markdown;
 pub mod outputs;
 pub mod plural;
 pub mod print;
+pub mod search;
 pub mod site;
 pub mod templates;
 
@@ -100,6 +102,11 @@ pub fn render_outputs(
     files.extend(site.transpose()?.into_iter().flatten());
     files.extend(handbook.transpose()?.into_iter().flatten());
     files.extend(handouts.transpose()?.into_iter().flatten());
+    let beside = site::Beside::of(links);
+    if beside.handouts {
+        // PDFs are printed after rendering, beside the handbook only so far.
+        files.push(handouts_index::render(adapted, beside, false)?);
+    }
     Ok(files)
 }
 

@@ -1,6 +1,6 @@
 //! The multi-page site: `site/index.html`, `site/<page>.html`,
-//! `site/wbl.css`, `site/assets/…`. Relative links only, so it works
-//! opened straight from the file system.
+//! `site/wbl.css`, `site/search.js` with its index, `site/assets/…`.
+//! Relative links only, so it works opened straight from the file system.
 
 use std::collections::BTreeSet;
 
@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::markdown::{Hole, RenderedPage, escape_into};
+use super::search::{self, IndexPage};
 use super::templates::{self, map};
 use super::{Links, Output, OutputFile, common_context, kind_label, page_meta};
 use crate::adapt::Adapted;
@@ -21,10 +22,50 @@ use crate::embedded;
 /// with the square of N.
 pub const FULL_NAV_PAGES: usize = 100;
 
+/// A page with at least this many `##` sections lists them at its top.
+pub const ON_THIS_PAGE_MIN: usize = 3;
+
+/// Which outputs are written beside the site, in the same folder and in
+/// the bundle, so that pages may link to them. Decided here and nowhere
+/// else, so the site never links to a file the build did not write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Beside {
+    pub site: bool,
+    pub handbook: bool,
+    pub handouts: bool,
+}
+
+impl Beside {
+    /// What the outputs built together (`links`) put beside the site.
+    pub fn of(links: Links) -> Beside {
+        let together = links.together();
+        Beside {
+            site: together.contains(Output::Site),
+            handbook: together.contains(Output::Print),
+            handouts: together.contains(Output::Handouts),
+        }
+    }
+}
+
 /// The site's pages, stylesheet and the assets they use.
 pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
-    let common = common_context(adapted, &strings);
+    let beside = Beside::of(links);
+    let mut common = common_context(adapted, &strings);
+    templates::extend(
+        &mut common,
+        [
+            (
+                "handbook_link",
+                beside.handbook.then_some("../print/handbook.html").into(),
+            ),
+            (
+                "handouts_link",
+                beside.handouts.then_some("../handouts/index.html").into(),
+            ),
+            ("search_index", search::INDEX_FILE.into()),
+        ],
+    );
     let nav = Nav::new(adapted, &strings);
     let mut files = Vec::with_capacity(pages.len() + 4);
 
@@ -80,6 +121,7 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
                         part_of[i].map_or("", |p| adapted.parts[p].title.as_str()).into(),
                     ),
                     ("content", content.as_str().into()),
+                    ("on_this_page", on_this_page(rendered)),
                     ("prev", link(i.checked_sub(1))),
                     ("next", link(Some(i + 1))),
                     (
@@ -94,10 +136,29 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
                 ],
             );
             let html = templates::render("site/page.html", &ctx)?;
-            Ok(OutputFile::text(format!("site/{}.html", page.id), html))
+            Ok((OutputFile::text(format!("site/{}.html", page.id), html), content))
         })
         .collect::<Result<Vec<_>>>()?;
-    files.extend(page_files);
+    let index_pages: Vec<IndexPage> = adapted
+        .pages
+        .iter()
+        .zip(&page_files)
+        .map(|(page, (_, content))| IndexPage {
+            id: &page.id,
+            title: &page.meta.title,
+            kind_label: kind_label(page.meta.kind, &strings),
+            html: content,
+        })
+        .collect();
+    files.push(OutputFile::text(
+        format!("site/{}", search::INDEX_FILE),
+        search::build(&index_pages),
+    ));
+    files.extend(page_files.into_iter().map(|(file, _)| file));
+    files.push(OutputFile::text(
+        "site/search.js",
+        embedded::template("site/search.js").to_string(),
+    ));
 
     let mut ctx = common;
     templates::extend(
@@ -209,6 +270,21 @@ impl Nav {
             ),
             None => self.full(),
         }
+    }
+}
+
+/// The page's `##` sections, when it has enough of them to need a list.
+fn on_this_page(rendered: &RenderedPage) -> Value {
+    let sections: Vec<Value> = rendered
+        .headings
+        .iter()
+        .filter(|(level, id, _)| *level == 2 && !id.is_empty())
+        .map(|(_, id, text)| map([("id", id.as_str().into()), ("text", text.as_str().into())]))
+        .collect();
+    if sections.len() >= ON_THIS_PAGE_MIN {
+        sections.into()
+    } else {
+        Value::none()
     }
 }
 

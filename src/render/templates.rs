@@ -18,6 +18,7 @@ const TEMPLATES: &[&str] = &[
     "site/base.html",
     "site/page.html",
     "site/index.html",
+    "site/handouts-index.html",
     "print/handbook.html",
     "print/handout.html",
 ];

@@ -7,9 +7,10 @@
 # (examples/*/district.toml) and the fixture districts in
 # tests/browser/fixtures/ into a temporary folder, then runs check.mjs over all
 # outputs: axe-core (WCAG 2.1 A/AA, file:// and http, screen and print), the
-# W3C Nu checker, links, keyboard, 375-px layout, and screenshots. First,
-# selftest.mjs breaks a copy of the generic output and makes sure check.mjs
-# catches every breakage.
+# W3C Nu checker, links, keyboard, 375-px layout, and screenshots, then
+# search.mjs (offline search typed in the browser, the phone's contents link,
+# "On this page", the links to the printables). First, selftest.mjs breaks a
+# copy of the generic output and makes sure check.mjs catches every breakage.
 #
 # Needs: cargo, node 18+, npm, Java 11+ and Chromium (apt-get install -y chromium).
 # Environment: WBL_BIN (a wbl binary to use instead of building one),
@@ -59,7 +60,7 @@ else
 fi
 if [ "$keep" = 0 ]; then
   # Keep the screenshots (printed by check.mjs) unless they live inside $work.
-  trap 'rm -rf "$work/out"' EXIT
+  trap 'rm -rf "$work/out" "$work/unzipped"' EXIT
 fi
 mkdir -p "$work/out"
 [ -n "$shots" ] || shots="$work/screenshots"
@@ -90,5 +91,22 @@ node "$here/selftest.mjs" "${outs[0]}" || status=$?
 
 echo "== checking ${#outs[@]} output(s) in the browser"
 node "$here/check.mjs" --screenshots "$shots" "${outs[@]}" || status=$?
+
+echo "== search, phone contents, On this page and the printables"
+# Also on the generic bundle as a teacher gets it: unzipped, opened from disk.
+searched=("${outs[@]}")
+zip_file="$(ls "${outs[0]}"/*.zip 2>/dev/null | head -n 1 || true)"
+if [ -n "$zip_file" ]; then
+  rm -rf "$work/unzipped"
+  if command -v python3 >/dev/null; then
+    python3 -m zipfile -e "$zip_file" "$work/unzipped"
+  elif command -v unzip >/dev/null; then
+    unzip -q "$zip_file" -d "$work/unzipped"
+  fi
+  for d in "$work"/unzipped/*/; do
+    [ -f "$d/site/index.html" ] && searched+=("${d%/}")
+  done
+fi
+node "$here/search.mjs" --screenshots "$shots" "${searched[@]}" || status=$?
 if [ "$keep" = 1 ]; then echo "outputs kept in $work/out"; fi
 exit "$status"

@@ -28,8 +28,8 @@ const pages = fs.readdirSync(site).filter((f) => f.endsWith('.html') && f !== 'i
 const [pA, pB, pC] = pages;
 const edit = (file, fn) => fs.writeFileSync(file, fn(fs.readFileSync(file, 'utf8')));
 
-// Page A: no skip link.
-edit(path.join(site, pA), (h) => h.replace(/<a class="skip-link"[^>]*>[^<]*<\/a>/, ''));
+// Page A: no skip links (neither to the text nor to the contents).
+edit(path.join(site, pA), (h) => h.replace(/<a class="skip-link"[^>]*>[^<]*<\/a>\n?/g, ''));
 // Page B: remote image, broken fragment, link leaving the folder, absolute
 // path, invalid nesting, something too wide for a phone.
 edit(path.join(site, pB), (h) =>

@@ -18,3 +18,4 @@ mod pipeline;
 mod publish;
 mod schema;
 mod serve;
+mod site;
