@@ -281,6 +281,9 @@ pub fn adapt(
     }
 
     let lock_update = district.and_then(|dist| {
+        if let Some(lock) = &dist.lock {
+            lock.check_toolkit(&toolkit.meta.id, &toolkit.meta.version, diags);
+        }
         check_upstream_changes(toolkit, dist, &applied, diags);
         let by_target: BTreeMap<String, String> = applied
             .iter()
