@@ -73,7 +73,12 @@ pub fn problem(name: &str, bytes: &[u8]) -> Option<String> {
                 found.name()
             ));
         }
-        None => return Some(format!("`{name}` is named as a {} image but is not an image", kind.name())),
+        None => {
+            return Some(format!(
+                "`{name}` is named as a {} image but is not an image",
+                kind.name()
+            ));
+        }
     }
     if kind == Kind::Svg {
         let text = String::from_utf8_lossy(bytes);
@@ -156,7 +161,10 @@ fn has_remote_reference(lower: &str) -> bool {
     }
     let mut rest = lower;
     while let Some(at) = rest.find("url(") {
-        let value = rest[at + 4..].trim_start().trim_start_matches(['"', '\'']).trim_start();
+        let value = rest[at + 4..]
+            .trim_start()
+            .trim_start_matches(['"', '\''])
+            .trim_start();
         if is_remote(value) {
             return true;
         }
@@ -166,7 +174,10 @@ fn has_remote_reference(lower: &str) -> bool {
 }
 
 fn is_remote(value: &str) -> bool {
-    value.starts_with("http:") || value.starts_with("https:") || value.starts_with("//") || value.starts_with("file:")
+    value.starts_with("http:")
+        || value.starts_with("https:")
+        || value.starts_with("//")
+        || value.starts_with("file:")
 }
 
 #[cfg(test)]
@@ -182,7 +193,10 @@ mod tests {
         assert_eq!(problem("a.gif", b"GIF89a..."), None);
         assert_eq!(problem("a.webp", b"RIFF\0\0\0\0WEBPVP8 "), None);
         assert_eq!(
-            problem("logo.svg", b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+            problem(
+                "logo.svg",
+                b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"
+            ),
             None
         );
         assert_eq!(problem("notes.txt", b"anything"), None, "not an image name");
@@ -204,17 +218,31 @@ mod tests {
             ("<script>alert(1)</script>", "a script"),
             ("<rect onload=\"alert(1)\"/>", "an event handler"),
             ("<rect\nONCLICK = 'x'/>", "an event handler"),
-            ("<a href=\"javascript:alert(1)\"><text>x</text></a>", "a `javascript:` link"),
-            ("<image href=\"https://tracker.example/p.png\"/>", "a reference to a file"),
-            ("<image xlink:href='//tracker.example/p.png'/>", "a reference to a file"),
-            ("<rect style=\"fill:url(https://x.example/f)\"/>", "a reference to a file"),
+            (
+                "<a href=\"javascript:alert(1)\"><text>x</text></a>",
+                "a `javascript:` link",
+            ),
+            (
+                "<image href=\"https://tracker.example/p.png\"/>",
+                "a reference to a file",
+            ),
+            (
+                "<image xlink:href='//tracker.example/p.png'/>",
+                "a reference to a file",
+            ),
+            (
+                "<rect style=\"fill:url(https://x.example/f)\"/>",
+                "a reference to a file",
+            ),
             ("<foreignObject><div>x</div></foreignObject>", "a web page"),
         ] {
             let found = problem("logo.svg", svg(body).as_bytes()).unwrap_or_default();
             assert!(found.contains(what), "{body}: {found}");
         }
         // Attributes that merely contain "on", and local references, are fine.
-        let fine = svg("<rect fill=\"url(#g)\" font=\"x\" stroke-linejoin=\"round\"/><use href=\"#a\"/><text>Lemon on top</text>");
+        let fine = svg(
+            "<rect fill=\"url(#g)\" font=\"x\" stroke-linejoin=\"round\"/><use href=\"#a\"/><text>Lemon on top</text>",
+        );
         assert_eq!(problem("logo.svg", fine.as_bytes()), None);
     }
 }

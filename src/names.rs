@@ -32,8 +32,12 @@ pub fn problem(name: &str) -> Option<String> {
     let stem = name.split('.').next().unwrap_or(name).trim_end().to_uppercase();
     let reserved = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || ["COM", "LPT"].iter().any(|p| {
-            stem.strip_prefix(p)
-                .is_some_and(|n| matches!(n, "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"))
+            stem.strip_prefix(p).is_some_and(|n| {
+                matches!(
+                    n,
+                    "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+                )
+            })
         });
     if reserved {
         return Some(format!(
@@ -63,7 +67,9 @@ pub fn check_tree(tree: &SourceTree, diags: &mut Diagnostics) {
                 diags.push(
                     Diagnostic::error(format!("`{shown}` {problem}"))
                         .in_file(shown)
-                        .with_help("rename it: the bundle is unpacked on Windows too, which cannot hold this name"),
+                        .with_help(
+                            "rename it: the bundle is unpacked on Windows too, which cannot hold this name",
+                        ),
                 );
             }
             let folded = prefix.to_lowercase();
@@ -159,12 +165,30 @@ mod tests {
     #[test]
     fn windows_reserved_and_invalid_names() {
         for bad in [
-            "CON", "con.md", "Aux.png", "nul", "NUL.tar.gz", "com1.txt", "LPT9", "com²", "a:b", "what?.md",
-            "x.", "x ", "a\u{1}b",
+            "CON",
+            "con.md",
+            "Aux.png",
+            "nul",
+            "NUL.tar.gz",
+            "com1.txt",
+            "LPT9",
+            "com²",
+            "a:b",
+            "what?.md",
+            "x.",
+            "x ",
+            "a\u{1}b",
         ] {
             assert!(problem(bad).is_some(), "{bad:?}");
         }
-        for fine in ["console.md", "com10", "lpt", "auxiliary.png", "nul-hypothesis.md", "a.b.c"] {
+        for fine in [
+            "console.md",
+            "com10",
+            "lpt",
+            "auxiliary.png",
+            "nul-hypothesis.md",
+            "a.b.c",
+        ] {
             assert_eq!(problem(fine), None, "{fine:?}");
         }
     }

@@ -13,7 +13,11 @@ pub const SCHEMES: [&str; 4] = ["https", "http", "mailto", "tel"];
 
 /// What is wrong with `url` as a link, or `None` if it is fine.
 pub fn problem(url: &str) -> Option<String> {
-    if url.chars().next().is_some_and(|c| c.is_whitespace() || c.is_control()) {
+    if url
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_whitespace() || c.is_control())
+    {
         return Some("starts with a space or an invisible character".to_string());
     }
     if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
@@ -87,7 +91,10 @@ pub fn check_district(manifest: &SourceFile, diags: &mut Diagnostics) {
     let Ok(urls) = toml::from_str::<Urls>(&manifest.text) else {
         return;
     };
-    let district = urls.district.and_then(|d| d.website).map(|w| ("district.website", w));
+    let district = urls
+        .district
+        .and_then(|d| d.website)
+        .map(|w| ("district.website", w));
     let partners = urls
         .partners
         .into_iter()
@@ -99,9 +106,12 @@ pub fn check_district(manifest: &SourceFile, diags: &mut Diagnostics) {
         }
         if let Some(problem) = problem(value.get_ref()) {
             diags.push(
-                Diagnostic::error(format!("the {what} `{}` {problem}", value.get_ref().escape_debug()))
-                    .at(manifest, value.span())
-                    .with_help("write the full address of the web page, for example \"https://www.example.org\""),
+                Diagnostic::error(format!(
+                    "the {what} `{}` {problem}",
+                    value.get_ref().escape_debug()
+                ))
+                .at(manifest, value.span())
+                .with_help("write the full address of the web page, for example \"https://www.example.org\""),
             );
         }
     }

@@ -118,7 +118,9 @@ impl Lock {
             diags.push(
                 Diagnostic::error(format!("`{display}` is not a file"))
                     .in_file(display)
-                    .with_help("wbl.lock is a file wbl writes; remove what is in its place and run `wbl adapt`"),
+                    .with_help(
+                        "wbl.lock is a file wbl writes; remove what is in its place and run `wbl adapt`",
+                    ),
             );
             return Ok(None);
         }

@@ -160,10 +160,7 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
             ));
         }
         eprintln!("{message}");
-        reporter.status(&format!(
-            "nothing was published; `{}` is unchanged",
-            out.shown()
-        ));
+        reporter.status(&format!("nothing was published; `{}` is unchanged", out.shown()));
         return Ok(EXIT_ERROR);
     }
 
@@ -260,9 +257,9 @@ fn duplicate_ids(outcomes: &mut [Outcome]) -> Diagnostics {
             .map(|p| fs::display(&p.join("district.toml")))
             .unwrap_or_default();
         diags.push(
-            Diagnostic::error(message)
-                .in_file(manifest)
-                .with_help("every district needs its own `id` in district.toml: it names the district's bundle"),
+            Diagnostic::error(message).in_file(manifest).with_help(
+                "every district needs its own `id` in district.toml: it names the district's bundle",
+            ),
         );
     }
     diags

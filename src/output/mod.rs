@@ -129,7 +129,10 @@ impl Out {
         let mut removed = Vec::new();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !prefixes.iter().any(|p| name.starts_with(p.as_str()) && name.len() > p.len()) {
+            if !prefixes
+                .iter()
+                .any(|p| name.starts_with(p.as_str()) && name.len() > p.len())
+            {
                 continue;
             }
             let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
@@ -159,7 +162,10 @@ fn real_path(out: &Path, shown: &str) -> Result<PathBuf> {
                 )
             })?;
             if !real.is_dir() {
-                bail!("`{shown}` is a link to `{}`, which is not a folder", target.display());
+                bail!(
+                    "`{shown}` is a link to `{}`, which is not a folder",
+                    target.display()
+                );
             }
             return Ok(real);
         }
@@ -547,7 +553,9 @@ mod tests {
         let e = Out::check(&district, &[source]).unwrap_err().to_string();
         assert!(e.contains("is the district folder"), "{e}");
         // Through `..` and links too.
-        let e = Out::check(&district.join(".."), &[source]).unwrap_err().to_string();
+        let e = Out::check(&district.join(".."), &[source])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("holds the district folder"), "{e}");
     }
 

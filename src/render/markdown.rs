@@ -14,6 +14,8 @@ use rayon::prelude::*;
 use crate::adapt::{Adapted, AdaptedPage};
 use crate::content::sections::markdown_options;
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
+use crate::render::limits;
+use crate::render::sanitize::Sanitizer;
 
 /// Marks a hole in rendered HTML: `HOLE n HOLE`. A private-use character,
 /// removed from page text before rendering so it cannot be forged.
@@ -96,10 +98,10 @@ impl PageTemplates {
         let mut tera = page_tera();
         let mut texts = HashMap::new();
         for page in &adapted.pages {
-            if tera
-                .add_raw_template(&page.id, &protect_ids(&page.text.text))
-                .is_ok()
-            {
+            let Ok(prepared) = limits::prepare(&protect_ids(&page.text.text)) else {
+                continue;
+            };
+            if tera.add_raw_template(&page.id, &prepared.text).is_ok() {
                 texts.insert(page.id.clone(), page.text.text.clone());
             }
         }
@@ -117,6 +119,7 @@ fn page_tera() -> tera::Tera {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([""]);
     tera.set_escape_fn(escape_markdown);
+    limits::register(&mut tera);
     tera
 }
 
@@ -155,6 +158,7 @@ pub fn render_pages_with(
                 visible: &visible,
                 log: Vec::new(),
                 ok: true,
+                removed_html: HashSet::new(),
             };
             let events = Parser::new_ext(&text, markdown_options());
             let (rendered, ids) = to_html(events, &mut ctx);
@@ -303,19 +307,43 @@ fn fill_variables(
     shared: Option<&PageTemplates>,
     diags: &mut Diagnostics,
 ) -> Option<String> {
+    // Page text may use only part of tera, and within limits (limits.rs).
+    let prepared = match limits::prepare(&protect_ids(&page.text.text)) {
+        Ok(prepared) => prepared,
+        Err(refused) => {
+            let d = Diagnostic::error(refused.message).with_help(refused.help);
+            diags.push(match page.text.locate(refused.offset) {
+                Some((file, at)) => d.at(file, at..at + refused.len),
+                None => d.in_file(page.file.path.clone()),
+            });
+            return None;
+        }
+    };
+    let len = page.text.text.len();
     let result = match shared.and_then(|s| s.get(page)) {
-        Some(tera) => tera.render(&page.id, context),
+        Some(tera) => limits::render(tera, &page.id, context, len),
         None => {
             let mut tera = page_tera();
-            tera.add_raw_template(&page.id, &protect_ids(&page.text.text))
-                .and_then(|()| tera.render(&page.id, context))
+            tera.add_raw_template(&page.id, &prepared.text)
+                .and_then(|()| limits::render(&tera, &page.id, context, len))
         }
     };
     match result {
         Ok(text) => Some(restore_ids(text)),
         Err(e) => {
-            let source = protect_ids(&page.text.text);
-            diags.push(tera_diagnostic(&e, page, &source, context));
+            let mut d = tera_diagnostic(&e, page, &prepared, context);
+            if let Some(limit) = limits::exceeded() {
+                d.message = format!(
+                    "page `{}` does more work than wbl allows: {}",
+                    page.id,
+                    limit.describe(len)
+                );
+                d.help = Some(
+                    "a page's loops and filters are limited so that no page can run forever; loop over less"
+                        .to_string(),
+                );
+            }
+            diags.push(d);
             None
         }
     }
@@ -386,7 +414,13 @@ fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 }
 
 /// A tera error as a diagnostic at the file and line it came from.
-fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &tera::Context) -> Diagnostic {
+fn tera_diagnostic(
+    e: &tera::Error,
+    page: &AdaptedPage,
+    prepared: &limits::Prepared,
+    context: &tera::Context,
+) -> Diagnostic {
+    let source = prepared.text.as_str();
     let report = match e.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -456,7 +490,7 @@ fn tera_diagnostic(e: &tera::Error, page: &AdaptedPage, source: &str, context: &
     } else {
         start
     };
-    if let Some((file, offset)) = page.text.locate(at) {
+    if let Some((file, offset)) = page.text.locate(prepared.source_offset(at)) {
         d = d.at(file, offset..offset + (end - start).max(1));
     } else {
         d = d.in_file(page.file.path.clone());
@@ -512,6 +546,8 @@ struct PageCtx<'a> {
     visible: &'a BTreeSet<&'a str>,
     log: Vec<Logged>,
     ok: bool,
+    /// Kinds of raw HTML removed so far, warned about once each.
+    removed_html: HashSet<String>,
 }
 
 /// Points a diagnostic at where `needle` is written in the page text (for
@@ -549,6 +585,14 @@ enum Target {
 
 fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     if is_external(dest) {
+        if !crate::url::is_allowed_link(dest) {
+            ctx.error(
+                Diagnostic::error(format!("link to `{dest}`: only `https:`, `http:`, `mailto:` and `tel:` links are allowed"))
+                    .with_help("a link that runs code or opens a file on the reader's computer is never written; link to a web page with `https://`"),
+                &format!("]({dest}"),
+            );
+            return Target::Invalid;
+        }
         return Target::External;
     }
     let needle = format!("]({dest}");
@@ -643,6 +687,8 @@ fn to_html<'t>(
     // table that scrolls sideways (on a phone) hears what it is.
     let mut last_heading = String::new();
     let mut image: Option<(String, String, String)> = None; // (src, alt, written dest)
+    let mut sanitizer = Sanitizer::new();
+    let mut html_block: Option<String> = None;
 
     for event in events {
         if let Some((_, alt, _)) = image.as_mut() {
@@ -803,8 +849,20 @@ fn to_html<'t>(
                 }
                 out_events.push(Event::Code(scrub(t)));
             }
-            Event::Html(t) => out_events.push(Event::Html(scrub(t))),
-            Event::InlineHtml(t) => out_events.push(Event::InlineHtml(scrub(t))),
+            // Raw HTML keeps only a safe subset (render/sanitize.rs); an
+            // HTML block is cleaned whole, as a tag may span its lines.
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(t) => match html_block.as_mut() {
+                Some(block) => block.push_str(&t),
+                None => out_events.push(Event::Html(clean_html(&mut sanitizer, &t, ctx).into())),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                let block = html_block.take().unwrap_or_default();
+                out_events.push(Event::Html(clean_html(&mut sanitizer, &block, ctx).into()));
+            }
+            Event::InlineHtml(t) => {
+                out_events.push(Event::InlineHtml(clean_html(&mut sanitizer, &t, ctx).into()))
+            }
             other => out_events.push(other),
         }
     }
@@ -821,6 +879,23 @@ fn to_html<'t>(
         },
         ids,
     )
+}
+
+/// Raw HTML from a page, cleaned; each kind of removal is warned about
+/// once per page.
+fn clean_html(sanitizer: &mut Sanitizer, html: &str, ctx: &mut PageCtx) -> String {
+    let mut removed = Vec::new();
+    let clean = sanitizer.clean(&html.replace(HOLE, "\u{FFFD}"), &mut removed);
+    for r in removed {
+        if ctx.removed_html.insert(r.what.clone()) {
+            ctx.warn(
+                Diagnostic::warning(format!("raw HTML removed from the page: {}", r.what))
+                    .with_help("page text keeps only simple formatting tags (such as `<div class=\"…\">`, `<span>`, `<br>`, `<details>`) without scripts, styles or links; see docs/authoring.md"),
+                &r.needle,
+            );
+        }
+    }
+    clean
 }
 
 /// Removes the hole marker from text that came from a page, so only wbl

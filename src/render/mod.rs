@@ -2,8 +2,10 @@
 //! disk; the output stage writes what they return to a folder or a zip.
 
 pub mod color;
+pub mod limits;
 pub mod markdown;
 pub mod print;
+pub mod sanitize;
 pub mod site;
 pub mod templates;
 
