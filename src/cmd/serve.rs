@@ -511,7 +511,8 @@ fn read_head(reader: &mut impl BufRead) -> std::result::Result<RequestHead, Refu
     })?;
     let line = String::from_utf8_lossy(&line).into_owned();
     let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(Refusal::Answer(400, "the request is not valid HTTP"));
     };
@@ -569,10 +570,32 @@ fn serve_connection(stream: TcpStream, state: &Mutex<State>, hosts: Hosts) {
             };
             (response, head.method == "HEAD")
         }
-        Err(Refusal::Answer(status, message)) => (text_response(status, message), false),
+        Err(Refusal::Answer(status, message)) => {
+            let _ = text_response(status, message).write_to(write_half, false);
+            drain(reader.get_mut());
+            return;
+        }
         Err(Refusal::Gone) => return,
     };
     let _ = response.write_to(write_half, head);
+}
+
+/// After refusing a request still being sent, reads (and drops) what the
+/// client sends for a moment: closing with unread data makes the client's
+/// system discard the answer before the client reads it. Bounded in bytes
+/// and time, and nothing is kept.
+fn drain(stream: &mut TcpStream) {
+    const MAX: usize = 64 << 20;
+    let until = Instant::now() + Duration::from_secs(5);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut buf = vec![0; 64 * 1024];
+    let mut total = 0;
+    while total < MAX && Instant::now() < until {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
+        }
+    }
 }
 
 /// An answer to a request.
@@ -905,14 +928,21 @@ mod tests {
             Err(Refusal::Answer(status, _)) => status,
             Err(Refusal::Gone) => 1,
         };
-        assert_eq!(status(&format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_LINE))), 414);
+        assert_eq!(
+            status(&format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_LINE))),
+            414
+        );
         assert_eq!(
             status(&format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_LINE))),
             431
         );
-        assert_eq!(status(&"GET / HTTP/1.1\r\n".to_string().repeat(1)), 1);
+        // The connection ends before the head does.
+        assert_eq!(status("GET / HTTP/1.1\r\n"), 1);
         assert_eq!(
-            status(&format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(MAX_HEADERS + 1))),
+            status(&format!(
+                "GET / HTTP/1.1\r\n{}\r\n",
+                "X: y\r\n".repeat(MAX_HEADERS + 1)
+            )),
             431
         );
         assert_eq!(status("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);

@@ -691,6 +691,15 @@ fn to_html<'t>(
     let mut html_block: Option<String> = None;
 
     for event in events {
+        // Text inside a removed `<script>`… goes too, up to the end of
+        // its paragraph (or cell, item, heading).
+        if matches!(event, Event::Text(_) | Event::Code(_)) && sanitizer.skipping() {
+            continue;
+        }
+        if let Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item) = &event
+        {
+            sanitizer.end_block();
+        }
         if let Some((_, alt, _)) = image.as_mut() {
             match event {
                 Event::End(TagEnd::Image) => {
@@ -859,6 +868,7 @@ fn to_html<'t>(
             Event::End(TagEnd::HtmlBlock) => {
                 let block = html_block.take().unwrap_or_default();
                 out_events.push(Event::Html(clean_html(&mut sanitizer, &block, ctx).into()));
+                sanitizer.end_block();
             }
             Event::InlineHtml(t) => {
                 out_events.push(Event::InlineHtml(clean_html(&mut sanitizer, &t, ctx).into()))

@@ -114,6 +114,19 @@ impl Sanitizer {
         Sanitizer::default()
     }
 
+    /// Inside an element removed with its content: the text that follows
+    /// goes too.
+    pub fn skipping(&self) -> bool {
+        self.skipping.is_some() || self.in_comment
+    }
+
+    /// A block of the page ended: an element left open in it ends too, so
+    /// a `<script>` never closed cannot take the rest of the page with it.
+    pub fn end_block(&mut self) {
+        self.skipping = None;
+        self.in_comment = false;
+    }
+
     /// The safe part of `html`; what was removed is added to `removed`.
     pub fn clean(&mut self, html: &str, removed: &mut Vec<Removed>) -> String {
         let mut out = String::with_capacity(html.len());

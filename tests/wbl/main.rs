@@ -12,4 +12,5 @@ mod init;
 mod lock;
 mod overrides;
 mod publish;
+mod reliability;
 mod serve;
