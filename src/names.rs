@@ -128,6 +128,36 @@ pub fn check_pages<'a>(pages: impl IntoIterator<Item = &'a Page>, diags: &mut Di
     }
 }
 
+/// A district's asset whose name differs from one of the toolkit's only
+/// by case: both would go into the outputs' `assets/`, where Windows and
+/// macOS keep one of them.
+pub fn check_district_assets(toolkit: &Toolkit, district: &crate::adapt::District, diags: &mut Diagnostics) {
+    let by_folded: BTreeMap<String, &str> = toolkit
+        .assets
+        .keys()
+        .map(|name| (name.to_lowercase(), name.as_str()))
+        .collect();
+    let logo = district.logo.as_ref().map(|(name, _)| name);
+    let mut names: Vec<&String> = district.assets.keys().chain(logo).collect();
+    names.dedup();
+    for name in names {
+        if let Some(theirs) = by_folded.get(&name.to_lowercase())
+            && theirs != name
+        {
+            let shown = crate::fs::display(&crate::fs::join_rel(&district.dir.join("assets"), name));
+            diags.push(
+                Diagnostic::error(format!(
+                    "`{shown}` and the toolkit's `assets/{theirs}` differ only by case"
+                ))
+                .in_file(shown)
+                .with_help(format!(
+                    "to replace the toolkit's file, name yours `{theirs}`; to add a file, give it another name"
+                )),
+            );
+        }
+    }
+}
+
 /// Every name check for a loaded toolkit: its files, its page ids, its id,
 /// and that its images are what their names say.
 pub fn check_toolkit(tree: &SourceTree, toolkit: &Toolkit, diags: &mut Diagnostics) {

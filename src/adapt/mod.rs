@@ -284,6 +284,7 @@ pub fn adapt(
         if let Some(lock) = &dist.lock {
             lock.check_toolkit(&toolkit.meta.id, &toolkit.meta.version, diags);
         }
+        crate::names::check_district_assets(toolkit, dist, diags);
         check_upstream_changes(toolkit, dist, &applied, diags);
         let by_target: BTreeMap<String, String> = applied
             .iter()

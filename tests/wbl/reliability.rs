@@ -804,6 +804,20 @@ fn names_windows_or_macos_cannot_hold_are_errors() {
         "check and adapt agree"
     );
 
+    // A district's file and the toolkit's, which both go into `assets/`.
+    let fx = Fixture::with_toolkit();
+    fx.write_bytes("toolkit/assets/map.png", PNG);
+    fx.write_bytes("d/assets/Map.png", PNG);
+    fx.write("d/district.toml", "[district]\nid = \"d\"\nname = \"D\"\n");
+    for run in [check(&fx, &[]), fx.adapt(Some("d"))] {
+        run.failure();
+        assert!(
+            run.stderr.contains("error: `d/assets/Map.png` and the toolkit's `assets/map.png` differ only by case"),
+            "{}",
+            run.stderr
+        );
+    }
+
     // In a toolkit too.
     let fx = Fixture::with_toolkit();
     fx.write("toolkit/assets/NUL.txt", "x");
