@@ -12,13 +12,10 @@ pub mod content;
 pub mod diag;
 pub mod embedded;
 pub mod fs;
-pub mod image;
-pub mod names;
 pub mod output;
 pub mod pipeline;
 pub mod render;
 pub mod report;
-pub mod url;
 
 use cli::{Cli, Command};
 use report::Reporter;

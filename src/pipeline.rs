@@ -27,7 +27,7 @@ pub fn load_toolkit(dir: Option<&Path>, diags: &mut Diagnostics) -> Result<Optio
         return Ok(None);
     };
     let errors = diags.count(Severity::Error);
-    crate::names::check_toolkit(&tree, &toolkit, diags);
+    crate::content::names::check_toolkit(&tree, &toolkit, diags);
     Ok((diags.count(Severity::Error) == errors).then_some(toolkit))
 }
 

@@ -233,8 +233,8 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
     };
     let errors_before = diags.count(crate::diag::Severity::Error);
     let d = &file.district;
-    crate::url::check_district(&manifest, diags);
-    crate::names::check_tree(&tree, diags);
+    crate::content::urls::check_district(&manifest, diags);
+    crate::content::names::check_tree(&tree, diags);
 
     if !is_valid_id(d.id.get_ref()) {
         diags.push(
@@ -242,12 +242,12 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
                 .at(&manifest, d.id.span())
                 .with_help("ids use lower-case letters, digits, `-` and `_` (they become file names)"),
         );
-    } else if d.id.get_ref().len() > crate::names::MAX_ID_LEN {
+    } else if d.id.get_ref().len() > crate::content::names::MAX_ID_LEN {
         diags.push(
             Diagnostic::error(format!(
                 "the district id is {} characters long; it becomes part of file names, so keep it to {}",
                 d.id.get_ref().len(),
-                crate::names::MAX_ID_LEN
+                crate::content::names::MAX_ID_LEN
             ))
             .at(&manifest, d.id.span())
             .with_help("use a short form of the district's name, for example \"desert-valley-usd\""),
@@ -274,9 +274,9 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
             .strip_prefix("assets/")
             .unwrap_or_else(|| logo.get_ref().rsplit('/').next().unwrap_or("logo"))
             .to_string();
-        let problem = match crate::image::kind_by_name(&name) {
+        let problem = match crate::content::image::kind_by_name(&name) {
             None => Some(format!("the logo `{}` is not named as an image", logo.get_ref())),
-            Some(_) => crate::image::problem(&name, &bytes),
+            Some(_) => crate::content::image::problem(&name, &bytes),
         };
         if let Some(problem) = problem {
             diags.push(
@@ -377,13 +377,14 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
     }
 
     let (pages, _) = load_pages(&tree, "pages", diags);
-    crate::names::check_pages(pages.values(), diags);
+    crate::content::names::check_pages(pages.values(), diags);
     let logo_path = d.logo.as_ref().map(|l| l.get_ref().replace('\\', "/"));
     for (path, bytes) in tree.under("assets") {
         if logo_path.as_deref() == Some(path) {
             continue;
         }
-        if let Some(problem) = crate::image::problem(path.rsplit('/').next().unwrap_or(path), bytes) {
+        if let Some(problem) = crate::content::image::problem(path.rsplit('/').next().unwrap_or(path), bytes)
+        {
             diags.push(
                 Diagnostic::error(problem)
                     .in_file(tree.display(path))

@@ -585,7 +585,7 @@ enum Target {
 
 fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     if is_external(dest) {
-        if !crate::url::is_allowed_link(dest) {
+        if !crate::content::urls::is_allowed_link(dest) {
             ctx.error(
                 Diagnostic::error(format!("link to `{dest}`: only `https:`, `http:`, `mailto:` and `tel:` links are allowed"))
                     .with_help("a link that runs code or opens a file on the reader's computer is never written; link to a web page with `https://`"),

@@ -812,7 +812,8 @@ fn names_windows_or_macos_cannot_hold_are_errors() {
     for run in [check(&fx, &[]), fx.adapt(Some("d"))] {
         run.failure();
         assert!(
-            run.stderr.contains("error: `d/assets/Map.png` and the toolkit's `assets/map.png` differ only by case"),
+            run.stderr
+                .contains("error: `d/assets/Map.png` and the toolkit's `assets/map.png` differ only by case"),
             "{}",
             run.stderr
         );

@@ -130,21 +130,26 @@ pub fn check_pages<'a>(pages: impl IntoIterator<Item = &'a Page>, diags: &mut Di
 
 /// A district's asset whose name differs from one of the toolkit's only
 /// by case: both would go into the outputs' `assets/`, where Windows and
-/// macOS keep one of them.
-pub fn check_district_assets(toolkit: &Toolkit, district: &crate::adapt::District, diags: &mut Diagnostics) {
+/// macOS keep one of them. `names` are the district's asset names (its
+/// logo included), under `assets_dir`.
+pub fn check_district_assets<'a>(
+    toolkit: &Toolkit,
+    assets_dir: &std::path::Path,
+    names: impl IntoIterator<Item = &'a String>,
+    diags: &mut Diagnostics,
+) {
     let by_folded: BTreeMap<String, &str> = toolkit
         .assets
         .keys()
         .map(|name| (name.to_lowercase(), name.as_str()))
         .collect();
-    let logo = district.logo.as_ref().map(|(name, _)| name);
-    let mut names: Vec<&String> = district.assets.keys().chain(logo).collect();
-    names.dedup();
+    let mut reported = std::collections::BTreeSet::new();
     for name in names {
         if let Some(theirs) = by_folded.get(&name.to_lowercase())
             && theirs != name
+            && reported.insert(name)
         {
-            let shown = crate::fs::display(&crate::fs::join_rel(&district.dir.join("assets"), name));
+            let shown = crate::fs::display(&crate::fs::join_rel(assets_dir, name));
             diags.push(
                 Diagnostic::error(format!(
                     "`{shown}` and the toolkit's `assets/{theirs}` differ only by case"
@@ -178,7 +183,8 @@ pub fn check_toolkit(tree: &SourceTree, toolkit: &Toolkit, diags: &mut Diagnosti
         );
     }
     for (path, bytes) in tree.under("assets") {
-        if let Some(problem) = crate::image::problem(path.rsplit('/').next().unwrap_or(path), bytes) {
+        if let Some(problem) = crate::content::image::problem(path.rsplit('/').next().unwrap_or(path), bytes)
+        {
             diags.push(
                 Diagnostic::error(problem)
                     .in_file(tree.display(path))
