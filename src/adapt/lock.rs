@@ -227,13 +227,18 @@ pub struct Staged {
     path: PathBuf,
 }
 
+/// Prefix of the new lock's file while it is written.
+const STAGED_PREFIX: &str = ".wbl.lock.";
+
 /// Writes `lock` to a new file in `dir`, so a folder that cannot be written
-/// is found before anything else is replaced.
+/// is found before anything else is replaced. A staged lock left by a run
+/// that was killed is removed first.
 pub fn stage(dir: &Path, lock: &Lock) -> Result<Staged> {
+    remove_stale(dir);
     let path = dir.join(FILE_NAME);
     let shown = crate::fs::display(&path);
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".wbl.lock.");
+    builder.prefix(STAGED_PREFIX);
     // What writing the file directly would give (the umask applies), not
     // the owner-only mode of a temporary file.
     #[cfg(unix)]
@@ -244,12 +249,52 @@ pub fn stage(dir: &Path, lock: &Lock) -> Result<Staged> {
     file.write_all(lock.to_toml().as_bytes())
         .and_then(|()| file.flush())
         .with_context(|| format!("could not write `{shown}`"))?;
+    // Held while this run lasts, so another run does not take the file
+    // for one left behind; the system lets go when the process ends.
+    #[cfg(unix)]
+    let _ = rustix::fs::flock(
+        file.as_file(),
+        rustix::fs::FlockOperation::NonBlockingLockExclusive,
+    );
     Ok(Staged { file, path })
 }
 
+/// Removes staged locks no running wbl holds (Unix; elsewhere they stay
+/// until removed by hand, and are never read).
+fn remove_stale(dir: &Path) {
+    #[cfg(unix)]
+    {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let is_staged = name.to_string_lossy().starts_with(STAGED_PREFIX)
+                && entry.file_type().is_ok_and(|t| t.is_file());
+            if !is_staged {
+                continue;
+            }
+            let Ok(file) = std::fs::File::open(entry.path()) else {
+                continue;
+            };
+            if rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
 impl Staged {
+    /// Where the lock goes.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The file it is written to until then.
+    pub fn staged_path(&self) -> &Path {
+        self.file.path()
     }
 
     /// Puts the new lock in place of the old one.

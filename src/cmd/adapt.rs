@@ -70,6 +70,10 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         (Some(lock), Some(dir)) => Some(crate::adapt::lock::stage(dir, &lock).context(unchanged.clone())?),
         _ => None,
     };
+    let staged_lock = lock.as_ref().map(|l| l.staged_path().to_path_buf());
+    if let Some(path) = &staged_lock {
+        output::remove_on_interrupt(path);
+    }
     let staging = Staging::new(&out)?;
     for file in &files {
         staging.write(&file.path, &file.bytes)?;
@@ -89,6 +93,9 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         Some(lock) => lock.persist(),
         None => Ok(()),
     })?;
+    if let Some(path) = &staged_lock {
+        output::forget_on_interrupt(path);
+    }
     if let Some(path) = lock_path {
         reporter.verbose(&format!("updated {}", fs::display(&path)));
     }

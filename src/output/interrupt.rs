@@ -21,6 +21,8 @@ static GATE: RwLock<()> = RwLock::new(());
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Staging folders being filled, with the output folder each is for.
 static ACTIVE: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+/// Other files a run writes before its swap (the new `wbl.lock`).
+static FILES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Installs the Ctrl-C handler, once per process.
 pub fn install() {
@@ -36,6 +38,9 @@ fn on_interrupt() {
     INTERRUPTED.store(true, Ordering::SeqCst);
     let _gate = GATE.write().unwrap_or_else(|e| e.into_inner());
     let active = std::mem::take(&mut *ACTIVE.lock().unwrap_or_else(|e| e.into_inner()));
+    for file in std::mem::take(&mut *FILES.lock().unwrap_or_else(|e| e.into_inner())) {
+        let _ = std::fs::remove_file(file);
+    }
     let mut outs: Vec<String> = Vec::new();
     for (dir, out) in active {
         let _ = std::fs::remove_dir_all(&dir);
@@ -79,6 +84,21 @@ pub fn register(dir: &Path, out: &str) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push((dir.to_path_buf(), out.to_string()));
+}
+
+/// Removes `file` on Ctrl-C, unless [`forget`] is called first.
+pub fn register_file(file: &Path) {
+    FILES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(file.to_path_buf());
+}
+
+pub fn forget(file: &Path) {
+    FILES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|f| f != file);
 }
 
 pub fn unregister(dir: &Path) {

@@ -451,6 +451,17 @@ impl Drop for Staging {
     }
 }
 
+/// Removes `file` if Ctrl-C stops the run before [`forget_on_interrupt`]:
+/// for what a run writes outside OUT before the swap (the new `wbl.lock`).
+pub fn remove_on_interrupt(file: &Path) {
+    interrupt::install();
+    interrupt::register_file(file);
+}
+
+pub fn forget_on_interrupt(file: &Path) {
+    interrupt::forget(file);
+}
+
 /// Reads a marker's text (for tests and diagnostics).
 pub fn marker_files(out: &Path) -> Option<Vec<String>> {
     let mut text = String::new();

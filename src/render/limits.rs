@@ -24,6 +24,9 @@ use std::io::Write;
 
 use tera::{Kwargs, State, TeraResult, Value};
 
+use crate::adapt::AdaptedPage;
+use crate::diag::Diagnostic;
+
 /// Loop iterations and `range` elements one page may use.
 pub const MAX_STEPS: u64 = 1_000_000;
 /// Bytes `join` and `replace` may make for one page.
@@ -117,6 +120,34 @@ pub struct Refused {
     pub len: usize,
     pub message: String,
     pub help: String,
+}
+
+impl Refused {
+    /// The refusal as an error at its place in the page.
+    pub fn diagnostic(self, page: &AdaptedPage) -> Diagnostic {
+        let d = Diagnostic::error(self.message).with_help(self.help);
+        match page.text.locate(self.offset) {
+            Some((file, at)) => d.at(file, at..at + self.len),
+            None => d.in_file(page.file.path.clone()),
+        }
+    }
+}
+
+/// A render error of `page`, told as the limit it reached if it reached
+/// one (the place stays where tera found it).
+pub fn explain(mut d: Diagnostic, page: &AdaptedPage) -> Diagnostic {
+    if let Some(limit) = exceeded() {
+        d.message = format!(
+            "page `{}` does more work than wbl allows: {}",
+            page.id,
+            limit.describe(page.text.text.len())
+        );
+        d.help = Some(
+            "a page's loops and filters are limited so that no page can run forever; loop over less"
+                .to_string(),
+        );
+    }
+    d
 }
 
 /// Page text ready for tera: each `{% for %}` rewritten to count its

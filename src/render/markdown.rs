@@ -311,11 +311,7 @@ fn fill_variables(
     let prepared = match limits::prepare(&protect_ids(&page.text.text)) {
         Ok(prepared) => prepared,
         Err(refused) => {
-            let d = Diagnostic::error(refused.message).with_help(refused.help);
-            diags.push(match page.text.locate(refused.offset) {
-                Some((file, at)) => d.at(file, at..at + refused.len),
-                None => d.in_file(page.file.path.clone()),
-            });
+            diags.push(refused.diagnostic(page));
             return None;
         }
     };
@@ -331,19 +327,10 @@ fn fill_variables(
     match result {
         Ok(text) => Some(restore_ids(text)),
         Err(e) => {
-            let mut d = tera_diagnostic(&e, page, &prepared, context);
-            if let Some(limit) = limits::exceeded() {
-                d.message = format!(
-                    "page `{}` does more work than wbl allows: {}",
-                    page.id,
-                    limit.describe(len)
-                );
-                d.help = Some(
-                    "a page's loops and filters are limited so that no page can run forever; loop over less"
-                        .to_string(),
-                );
-            }
-            diags.push(d);
+            diags.push(limits::explain(
+                tera_diagnostic(&e, page, &prepared, context),
+                page,
+            ));
             None
         }
     }

@@ -23,6 +23,25 @@ fn with_district() -> Fixture {
     fx
 }
 
+/// Adds an override the lock does not record yet, so the next `adapt`
+/// writes wbl.lock again.
+fn add_override(fx: &Fixture) {
+    let toml = fx.read("d/district.toml");
+    fx.write(
+        "d/district.toml",
+        &format!("{toml}\n[[sections]]\ntarget = \"intro#overview\"\naction = \"append\"\ntext = \"MORE\"\n"),
+    );
+}
+
+/// Files in the district folder that a staged wbl.lock would be.
+fn staged_locks(fx: &Fixture) -> Vec<String> {
+    std::fs::read_dir(fx.path("d"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".wbl.lock."))
+        .collect()
+}
+
 /// Entries beside `out` that wbl's staging folders would be.
 fn staging_folders(fx: &Fixture) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(fx.path(""))
@@ -213,11 +232,7 @@ fn a_read_only_district_folder_leaves_out_as_it_was() {
     let before = fx.tree("out");
     let lock = fx.read("d/wbl.lock");
     // A second override: its upstream text must be recorded.
-    let toml = fx.read("d/district.toml");
-    fx.write(
-        "d/district.toml",
-        &format!("{toml}\n[[sections]]\ntarget = \"intro#overview\"\naction = \"append\"\ntext = \"MORE\"\n"),
-    );
+    add_override(&fx);
     let Some(_guard) = read_only(&fx.path("d")) else {
         eprintln!("skipped: this system lets the test write to any folder");
         return;
@@ -321,6 +336,8 @@ fn a_killed_run_leaves_out_whole_and_the_next_run_cleans_up() {
     let fx = with_district();
     fx.adapt(Some("d")).success();
     let before = fx.tree("out");
+    let lock = fx.read("d/wbl.lock");
+    add_override(&fx);
 
     let (mut child, browser) = adapt_until_printing(&fx);
     // Every file is written and the PDF is being printed: the latest
@@ -331,9 +348,11 @@ fn a_killed_run_leaves_out_whole_and_the_next_run_cleans_up() {
     signal("-KILL", &browser);
     assert_eq!(status.signal(), Some(9));
     assert_eq!(fx.tree("out"), before, "OUT is the previous build, whole");
+    assert_eq!(fx.read("d/wbl.lock"), lock, "the lock is replaced only with OUT");
     let left = staging_folders(&fx);
     assert_eq!(left.len(), 1);
     assert!(left[0].starts_with(".out.wbl-new-"), "{left:?}");
+    assert_eq!(staged_locks(&fx).len(), 1, "the new lock was staged");
 
     let run = fx.adapt(Some("d"));
     run.success();
@@ -346,6 +365,8 @@ fn a_killed_run_leaves_out_whole_and_the_next_run_cleans_up() {
         run.stderr
     );
     assert!(staging_folders(&fx).is_empty());
+    assert!(staged_locks(&fx).is_empty());
+    assert!(fx.read("d/wbl.lock").contains("target = \"intro#overview\""));
 }
 
 #[cfg(unix)]
@@ -354,6 +375,8 @@ fn ctrl_c_removes_the_unfinished_output() {
     let fx = with_district();
     fx.adapt(Some("d")).success();
     let before = fx.tree("out");
+    let lock = fx.read("d/wbl.lock");
+    add_override(&fx);
 
     let (child, browser) = adapt_until_printing(&fx);
     signal("-INT", &child.id().to_string());
@@ -368,6 +391,8 @@ fn ctrl_c_removes_the_unfinished_output() {
     );
     assert!(staging_folders(&fx).is_empty(), "{:?}", staging_folders(&fx));
     assert_eq!(fx.tree("out"), before);
+    assert!(staged_locks(&fx).is_empty(), "{:?}", staged_locks(&fx));
+    assert_eq!(fx.read("d/wbl.lock"), lock);
 }
 
 #[cfg(unix)]
