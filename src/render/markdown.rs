@@ -308,29 +308,34 @@ fn fill_variables(
     diags: &mut Diagnostics,
 ) -> Option<String> {
     // Page text may use only part of tera, and within limits (limits.rs).
-    let prepared = match limits::prepare(&protect_ids(&page.text.text)) {
-        Ok(prepared) => prepared,
-        Err(refused) => {
-            diags.push(refused.diagnostic(page));
-            return None;
-        }
-    };
+    // A shared template was checked when the release parsed it.
+    let prepare = || limits::prepare(&protect_ids(&page.text.text));
     let len = page.text.text.len();
     let result = match shared.and_then(|s| s.get(page)) {
         Some(tera) => limits::render(tera, &page.id, context, len),
-        None => {
-            let mut tera = page_tera();
-            tera.add_raw_template(&page.id, &prepared.text)
-                .and_then(|()| limits::render(&tera, &page.id, context, len))
-        }
+        None => match prepare() {
+            Ok(prepared) => {
+                let mut tera = page_tera();
+                tera.add_raw_template(&page.id, &prepared.text)
+                    .and_then(|()| limits::render(&tera, &page.id, context, len))
+            }
+            Err(refused) => {
+                diags.push(refused.diagnostic(page));
+                return None;
+            }
+        },
     };
     match result {
         Ok(text) => Some(restore_ids(text)),
         Err(e) => {
-            diags.push(limits::explain(
-                tera_diagnostic(&e, page, &prepared, context),
-                page,
-            ));
+            // Prepared again for its offsets: errors are rare, pages many.
+            match prepare() {
+                Ok(prepared) => diags.push(limits::explain(
+                    tera_diagnostic(&e, page, &prepared, context),
+                    page,
+                )),
+                Err(refused) => diags.push(refused.diagnostic(page)),
+            }
             None
         }
     }
