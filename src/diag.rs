@@ -209,6 +209,20 @@ codes! {
     BadSnippet = "bad-snippet",
     /// A snippet no page includes.
     UnusedSnippet = "unused-snippet",
+    /// A URL in district.toml or a link in page text is not `https:`, `http:`, `mailto:` or `tel:`.
+    UnsafeUrl = "unsafe-url",
+    /// Raw HTML in a district's page or section was removed or reduced to its text.
+    RawHtml = "raw-html",
+    /// A logo or image is not the type its name says, or is an SVG with scripts or links.
+    BadImage = "bad-image",
+    /// Two files differ only by case, or a name is reserved on Windows.
+    BadFileName = "bad-file-name",
+    /// wbl.lock is empty, damaged, for another toolkit, or from a newer toolkit version.
+    BadLock = "bad-lock",
+    /// Page text uses a template feature pages may not, or a loop or value grew past wbl's limits.
+    TemplateLimit = "template-limit",
+    /// Two district folders of one release have the same `id`.
+    DuplicateDistrict = "duplicate-district",
     /// The toolkit's text under an override changed since the override was made.
     UpstreamChanged = "upstream-changed",
     /// The text recorded in wbl.lock was edited by hand.

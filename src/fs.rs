@@ -9,7 +9,37 @@ use anyhow::{Context, Result};
 use crate::diag::{Code, Diagnostic};
 
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("could not read `{}`", path.display()))
+    read_regular(path).with_context(|| format!("could not read `{}`", path.display()))
+}
+
+/// Reads a file that must be a plain file: a named pipe or a device given
+/// as a page or section would otherwise block the run forever, or never
+/// end. The type is checked on the opened file (opened without waiting
+/// for a pipe's writer), so it cannot change in between.
+pub fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let mut file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            if meta.is_dir() {
+                "it is a folder, not a file"
+            } else {
+                "it is not a plain file (a named pipe, socket or device); wbl reads only plain files"
+            },
+        ));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -24,7 +24,12 @@ pub fn toolkit_tree(dir: Option<&Path>) -> Result<SourceTree> {
 /// Loads a toolkit; `None` when it has errors (reported in `diags`).
 pub fn load_toolkit(dir: Option<&Path>, diags: &mut Diagnostics) -> Result<Option<Toolkit>> {
     let tree = toolkit_tree(dir)?;
-    Ok(content::load_toolkit(&tree, diags))
+    let Some(toolkit) = content::load_toolkit(&tree, diags) else {
+        return Ok(None);
+    };
+    let errors = diags.count(Severity::Error);
+    crate::content::names::check_toolkit(&tree, &toolkit, diags);
+    Ok((diags.count(Severity::Error) == errors).then_some(toolkit))
 }
 
 /// Loads a district folder; `None` when it has errors.

@@ -250,6 +250,8 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
     };
     let errors_before = diags.count(crate::diag::Severity::Error);
     let d = &file.district;
+    crate::content::urls::check_district(&manifest, diags);
+    crate::content::names::check_tree(&tree, diags);
 
     if !is_valid_id(d.id.get_ref()) {
         diags.push(
@@ -259,6 +261,19 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
             )
             .at(&manifest, d.id.span())
             .with_help("ids use lower-case letters, digits, `-` and `_` (they become file names)"),
+        );
+    } else if d.id.get_ref().len() > crate::content::names::MAX_ID_LEN {
+        diags.push(
+            Diagnostic::error(
+                Code::InvalidId,
+                format!(
+                    "the district id is {} characters long; it becomes part of file names, so keep it to {}",
+                    d.id.get_ref().len(),
+                    crate::content::names::MAX_ID_LEN
+                ),
+            )
+            .at(&manifest, d.id.span())
+            .with_help("use a short form of the district's name, for example \"desert-valley-usd\""),
         );
     }
 
@@ -282,6 +297,18 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
             .strip_prefix("assets/")
             .unwrap_or_else(|| logo.get_ref().rsplit('/').next().unwrap_or("logo"))
             .to_string();
+        let problem = match crate::content::image::kind_by_name(&name) {
+            None => Some(format!("the logo `{}` is not named as an image", logo.get_ref())),
+            Some(_) => crate::content::image::problem(&name, &bytes),
+        };
+        if let Some(problem) = problem {
+            diags.push(
+                Diagnostic::error(Code::BadImage, problem)
+                    .at(&manifest, logo.span())
+                    .with_help("the logo must be a PNG, JPEG, GIF, WebP or SVG image (without scripts or links), named by its type"),
+            );
+            return None;
+        }
         Some((name, Arc::from(bytes)))
     });
 
@@ -380,6 +407,21 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
     }
 
     let (pages, _) = load_pages(&tree, "pages", diags);
+    crate::content::names::check_pages(pages.values(), diags);
+    let logo_path = d.logo.as_ref().map(|l| l.get_ref().replace('\\', "/"));
+    for (path, bytes) in tree.under("assets") {
+        if logo_path.as_deref() == Some(path) {
+            continue;
+        }
+        if let Some(problem) = crate::content::image::problem(path.rsplit('/').next().unwrap_or(path), bytes)
+        {
+            diags.push(
+                Diagnostic::error(Code::BadImage, problem)
+                    .in_file(tree.display(path))
+                    .with_help("save the image in the type its name says (PNG, JPEG, GIF, WebP or SVG without scripts or links), or rename it"),
+            );
+        }
+    }
     let lock = Lock::load(dir, &tree.display(super::lock::FILE_NAME), diags)?;
     let assets = tree
         .under("assets")
@@ -516,7 +558,7 @@ fn fs_read_diag(
     span: Range<usize>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<u8>> {
-    match std::fs::read(path) {
+    match fs::read_regular(path) {
         Ok(bytes) => Some(bytes),
         Err(e) => {
             diags.push(

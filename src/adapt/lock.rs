@@ -5,13 +5,15 @@
 //! instead of silently keeping a stale copy.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::content::load::{parse_toml, read_text};
-use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile};
 use crate::util::hash::sha256_hex;
 
 pub const FILE_NAME: &str = "wbl.lock";
@@ -30,7 +32,28 @@ pub struct Lock {
     /// One entry per overridden target, sorted by target.
     #[serde(default, rename = "override")]
     pub entries: Vec<Entry>,
+    /// The file the lock was read from, for diagnostics.
+    #[serde(skip)]
+    pub origin: Origin,
 }
+
+/// Where a lock was read from. Two locks with the same entries are equal
+/// wherever they came from.
+#[derive(Debug, Clone, Default)]
+pub struct Origin(pub Option<Arc<SourceFile>>);
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+
+impl Eq for Origin {}
+
+/// Help for a lock wbl cannot read.
+const DAMAGED_HELP: &str = "wbl.lock is written by wbl, and this one is damaged (cut short, or edited by hand); \
+restore it from version control, or delete it and run `wbl adapt`, which records the overrides again \
+against the toolkit in use";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +85,7 @@ impl Lock {
         Lock {
             toolkit: toolkit.to_string(),
             entries: Vec::new(),
+            origin: Origin::default(),
         }
     }
 
@@ -87,14 +111,44 @@ impl Lock {
     /// Reads `DIR/wbl.lock` if there is one.
     pub fn load(dir: &Path, display: &str, diags: &mut Diagnostics) -> Result<Option<Lock>> {
         let path = dir.join(FILE_NAME);
-        if !path.is_file() {
+        let Ok(meta) = std::fs::metadata(&path) else {
+            return Ok(None);
+        };
+        if !meta.is_file() {
+            diags.push(
+                Diagnostic::error(Code::BadLock, format!("`{display}` is not a file"))
+                    .in_file(display)
+                    .with_help(
+                        "wbl.lock is a file wbl writes; remove what is in its place and run `wbl adapt`",
+                    ),
+            );
             return Ok(None);
         }
         let bytes = crate::fs::read(&path)?;
         let Some(file) = read_text(display, &bytes, diags) else {
             return Ok(None);
         };
-        let Some(lock) = parse_toml::<Lock>(&file, 0..file.text.len(), diags) else {
+        let blank = file
+            .text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        if blank {
+            diags.push(
+                Diagnostic::error(Code::BadLock, format!("`{display}` is empty"))
+                    .in_file(display)
+                    .with_help(DAMAGED_HELP),
+            );
+            return Ok(None);
+        }
+        let mut parse_diags = Diagnostics::new();
+        let parsed = parse_toml::<Lock>(&file, 0..file.text.len(), &mut parse_diags);
+        for mut d in parse_diags.into_items() {
+            d.code = Code::BadLock;
+            d.message = format!("wbl.lock cannot be read: {}", d.message);
+            d.help = Some(DAMAGED_HELP.to_string());
+            diags.push(d);
+        }
+        let Some(mut lock) = parsed else {
             return Ok(None);
         };
         for entry in &lock.entries {
@@ -115,7 +169,148 @@ impl Lock {
                 );
             }
         }
+        lock.origin = Origin(Some(file));
         Ok(Some(lock))
+    }
+
+    /// Checks that the lock was made for this toolkit, by this version or
+    /// an older one: a lock from a newer toolkit means the district was
+    /// adapted with a newer wbl than the one running now.
+    pub fn check_toolkit(&self, id: &str, version: &semver::Version, diags: &mut Diagnostics) {
+        let point = |d: Diagnostic, needle: &str| match &self.origin.0 {
+            Some(file) => match file.text.find(needle) {
+                Some(at) => d.at(file, at..at + needle.len()),
+                None => d.in_file(file.path.clone()),
+            },
+            None => d,
+        };
+        if self.toolkit != id {
+            let d = Diagnostic::error(Code::BadLock, format!(
+                "wbl.lock was written for the toolkit `{}`, not `{id}`, the toolkit in use",
+                self.toolkit
+            ))
+            .with_help("use the toolkit this district was adapted with (--toolkit), or delete wbl.lock and review the overrides with `wbl diff`");
+            diags.push(point(d, &format!("\"{}\"", self.toolkit)));
+            return;
+        }
+        let mut newest: Option<(semver::Version, &Entry)> = None;
+        for entry in &self.entries {
+            match semver::Version::parse(&entry.version) {
+                Ok(v) => {
+                    if newest.as_ref().is_none_or(|(n, _)| v > *n) {
+                        newest = Some((v, entry));
+                    }
+                }
+                Err(_) => {
+                    let d = Diagnostic::error(
+                        Code::BadLock,
+                        format!(
+                            "wbl.lock cannot be read: `{}` is not a toolkit version",
+                            entry.version
+                        ),
+                    )
+                    .with_help(DAMAGED_HELP);
+                    diags.push(point(d, &format!("version = \"{}\"", entry.version)));
+                    return;
+                }
+            }
+        }
+        if let Some((newer, entry)) = newest.filter(|(v, _)| v > version) {
+            let d = Diagnostic::error(Code::BadLock, format!(
+                "wbl.lock was written with toolkit version {newer} (for `{}`), newer than the toolkit in use ({version})",
+                entry.target
+            ))
+            .with_help(format!(
+                "update wbl (or pass --toolkit) to use toolkit {newer} or newer; to go back to {version} on purpose, delete wbl.lock, run `wbl adapt` and review each override"
+            ));
+            diags.push(point(d, &format!("version = \"{}\"", entry.version)));
+        }
+    }
+}
+
+/// A new `wbl.lock`, written beside the old one and not yet in its place.
+pub struct Staged {
+    file: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Prefix of the new lock's file while it is written.
+const STAGED_PREFIX: &str = ".wbl.lock.";
+
+/// Writes `lock` to a new file in `dir`, so a folder that cannot be written
+/// is found before anything else is replaced. A staged lock left by a run
+/// that was killed is removed first.
+pub fn stage(dir: &Path, lock: &Lock) -> Result<Staged> {
+    remove_stale(dir);
+    let path = dir.join(FILE_NAME);
+    let shown = crate::fs::display(&path);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(STAGED_PREFIX);
+    // What writing the file directly would give (the umask applies), not
+    // the owner-only mode of a temporary file.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder
+        .tempfile_in(dir)
+        .with_context(|| format!("could not write `{shown}`"))?;
+    file.write_all(lock.to_toml().as_bytes())
+        .and_then(|()| file.flush())
+        .with_context(|| format!("could not write `{shown}`"))?;
+    // Held while this run lasts, so another run does not take the file
+    // for one left behind; the system lets go when the process ends.
+    #[cfg(unix)]
+    let _ = rustix::fs::flock(
+        file.as_file(),
+        rustix::fs::FlockOperation::NonBlockingLockExclusive,
+    );
+    Ok(Staged { file, path })
+}
+
+/// Removes staged locks no running wbl holds (Unix; elsewhere they stay
+/// until removed by hand, and are never read).
+fn remove_stale(dir: &Path) {
+    #[cfg(unix)]
+    {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let is_staged = name.to_string_lossy().starts_with(STAGED_PREFIX)
+                && entry.file_type().is_ok_and(|t| t.is_file());
+            if !is_staged {
+                continue;
+            }
+            let Ok(file) = std::fs::File::open(entry.path()) else {
+                continue;
+            };
+            if rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive).is_ok() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+impl Staged {
+    /// Where the lock goes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file it is written to until then.
+    pub fn staged_path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Puts the new lock in place of the old one.
+    pub fn persist(self) -> Result<()> {
+        let shown = crate::fs::display(&self.path);
+        self.file
+            .persist(&self.path)
+            .map(drop)
+            .map_err(|e| anyhow::Error::from(e.error).context(format!("could not write `{shown}`")))
     }
 }
 

@@ -302,6 +302,15 @@ pub fn adapt(
     }
 
     let lock_update = district.and_then(|dist| {
+        if let Some(lock) = &dist.lock {
+            lock.check_toolkit(&toolkit.meta.id, &toolkit.meta.version, diags);
+        }
+        crate::content::names::check_district_assets(
+            toolkit,
+            &dist.dir.join("assets"),
+            dist.assets.keys().chain(dist.logo.as_ref().map(|(name, _)| name)),
+            diags,
+        );
         check_upstream_changes(toolkit, dist, &applied, diags);
         let by_target: BTreeMap<String, String> = applied
             .iter()

@@ -1,12 +1,18 @@
 //! `wbl publish`: the release build. The toolkit is loaded once; every
 //! district is adapted, rendered and zipped in parallel; the bundles,
 //! `SHA256SUMS` and `release.json` replace the release folder at the end.
-//! A broken district is reported and skipped; the others still ship.
+//!
+//! A release is all or nothing: when any district fails, every district is
+//! still built (so one run reports every problem), but nothing is
+//! published and the previous release stays as it was. Half a release
+//! would ship some districts' new bundles beside others' missing ones, and
+//! replace the good release a district may still need.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -14,9 +20,9 @@ use serde_json::json;
 
 use crate::cli::{MessageFormat, PublishArgs, Shard};
 use crate::content::Toolkit;
-use crate::diag::{Diagnostics, Severity};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::output::bundle::{self, sha256_hex};
-use crate::output::{self, Staging};
+use crate::output::{Out, Source, Staging};
 use crate::render::markdown::PageTemplates;
 use crate::render::{Formats, Output};
 use crate::report::Reporter;
@@ -29,6 +35,10 @@ const BUNDLE_ONLY: Formats = Formats::of(&[Output::Zip]);
 struct Outcome {
     /// The district folder's name, or `None` for the generic toolkit.
     folder: Option<String>,
+    /// The district folder as given, for messages.
+    path: Option<PathBuf>,
+    /// The district's id, once its district.toml was read.
+    id: Option<String>,
     district: Option<(String, String)>,
     bundle: Option<(String, u64, String)>,
     diags: Diagnostics,
@@ -40,12 +50,24 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
     if !args.districts.is_dir() {
         bail!("`{}` is not a folder of districts", fs::display(&args.districts));
     }
-    output::check_replaceable(&args.out)?;
+    let mut sources = vec![Source {
+        what: "districts folder",
+        path: &args.districts,
+    }];
+    if let Some(dir) = &args.toolkit.toolkit {
+        sources.push(Source {
+            what: "toolkit folder",
+            path: dir,
+        });
+    }
+    let out = Out::check(&args.out, &sources)?;
+    for stale in out.remove_stale() {
+        reporter.status(&format!(
+            "removed `{stale}`, which an interrupted run left beside `{}`",
+            out.shown()
+        ));
+    }
     let shard = args.shard.unwrap_or(Shard { index: 1, count: 1 });
-    let jobs = args
-        .jobs
-        .map(usize::from)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
 
     let mut diags = Diagnostics::new();
     let Some(toolkit) = pipeline::load_toolkit(args.toolkit.toolkit.as_deref(), &mut diags)? else {
@@ -67,6 +89,12 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
             .filter(|(i, _)| shard.contains(*i))
             .map(|(_, p)| Some(p)),
     );
+    // More threads than bundles only cost memory and start-up time.
+    let jobs = args
+        .jobs
+        .map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, work.len().max(1));
 
     // What does not depend on the district is done once: every page of
     // the toolkit parsed as a template, reused by each district that
@@ -74,14 +102,15 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
     let shared = crate::adapt::adapt(&toolkit, None, &mut Diagnostics::new())
         .map(|generic| PageTemplates::new(&generic));
 
-    let staging = Staging::new(&args.out)?;
+    let staging = Staging::new(&out)?;
+    let claims = Claims::default();
     let time = bundle::build_time()?;
     let progress = Progress::new(work.len(), reporter, args.message_format);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
         .context("could not start worker threads")?;
-    let outcomes: Vec<Outcome> = pool.install(|| {
+    let mut outcomes: Vec<Outcome> = pool.install(|| {
         work.par_iter()
             .map(|dir| {
                 let outcome = build_one(
@@ -89,6 +118,7 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
                     shared.as_ref(),
                     dir.as_deref(),
                     &staging,
+                    &claims,
                     args.deny_warnings,
                 );
                 progress.tick(&outcome);
@@ -104,7 +134,29 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
             all.push(d.clone());
         }
     }
+    all.extend(duplicate_ids(&mut outcomes));
     reporter.diagnostics(&all);
+
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
+    if !failed.is_empty() {
+        drop(staging);
+        reporter.summary("publish");
+        let mut message = format!(
+            "{} district{} failed:",
+            failed.len(),
+            if failed.len() == 1 { "" } else { "s" }
+        );
+        for o in &failed {
+            message.push_str(&format!(
+                "\n  {}: {}",
+                o.folder.as_deref().unwrap_or("generic toolkit"),
+                o.failure.as_deref().unwrap_or_default()
+            ));
+        }
+        eprintln!("{message}");
+        reporter.status(&format!("nothing was published; `{}` is unchanged", out.shown()));
+        return Ok(EXIT_ERROR);
+    }
 
     // Checksums and the release manifest, sorted by file name.
     let mut built: Vec<&Outcome> = outcomes.iter().filter(|o| o.bundle.is_some()).collect();
@@ -126,12 +178,11 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
     )?;
     staging.commit()?;
 
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.failure.is_some()).collect();
     reporter.summary("publish");
     reporter.status(&format!(
         "published {} to {} ({}{}, shard {}/{})",
         plural(built.len(), "bundle", "bundles"),
-        fs::display(&args.out),
+        out.shown(),
         plural(
             built.iter().filter(|o| o.folder.is_some()).count(),
             "district",
@@ -145,23 +196,72 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
         shard.index,
         shard.count
     ));
-    if failed.is_empty() {
-        return Ok(0);
+    Ok(0)
+}
+
+/// Bundle names taken so far, by the folder that took them: two folders
+/// with one district id would write the same zip.
+#[derive(Default)]
+struct Claims(Mutex<BTreeMap<String, String>>);
+
+impl Claims {
+    /// Takes `name` for `folder`; `false` if another folder has it.
+    fn claim(&self, name: &str, folder: &str) -> bool {
+        let mut taken = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match taken.get(name) {
+            Some(owner) => owner == folder,
+            None => {
+                taken.insert(name.to_string(), folder.to_string());
+                true
+            }
+        }
     }
-    let mut message = format!(
-        "{} district{} failed:",
-        failed.len(),
-        if failed.len() == 1 { "" } else { "s" }
-    );
-    for o in &failed {
-        message.push_str(&format!(
-            "\n  {}: {}",
-            o.folder.as_deref().unwrap_or("generic toolkit"),
-            o.failure.as_deref().unwrap_or_default()
-        ));
+}
+
+/// Districts sharing an id: an error naming every folder, and each of them
+/// failed (whichever thread zipped first).
+fn duplicate_ids(outcomes: &mut [Outcome]) -> Diagnostics {
+    let mut by_id: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, o) in outcomes.iter().enumerate() {
+        if let (Some(id), Some(_)) = (&o.id, &o.folder) {
+            by_id.entry(id.clone()).or_default().push(i);
+        }
     }
-    eprintln!("{message}");
-    Ok(EXIT_ERROR)
+    let mut diags = Diagnostics::new();
+    for (id, mut users) in by_id.into_iter().filter(|(_, u)| u.len() > 1) {
+        users.sort_by(|a, b| outcomes[*a].path.cmp(&outcomes[*b].path));
+        let shown: Vec<String> = users
+            .iter()
+            .filter_map(|&i| outcomes[i].path.as_deref())
+            .map(|p| format!("`{}`", fs::display(p)))
+            .collect();
+        let list = match shown.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+            _ => shown.join(""),
+        };
+        let message = format!("the district id `{id}` is used by {list}");
+        for &i in &users {
+            let o = &mut outcomes[i];
+            // A folder that failed for its own reason keeps that reason.
+            if o.failure.is_none() || o.diags.count(Severity::Error) == 0 {
+                o.failure = Some(message.clone());
+            }
+            o.bundle = None;
+        }
+        let manifest = outcomes[users[1]]
+            .path
+            .as_deref()
+            .map(|p| fs::display(&p.join("district.toml")))
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::error(Code::DuplicateDistrict, message)
+                .in_file(manifest)
+                .with_help(
+                    "every district needs its own `id` in district.toml: it names the district's bundle",
+                ),
+        );
+    }
+    diags
 }
 
 /// Subfolders of `root` holding a district.toml, in name order (the order
@@ -275,9 +375,11 @@ fn build_one(
     shared: Option<&PageTemplates>,
     dir: Option<&Path>,
     staging: &Staging,
+    claims: &Claims,
     deny_warnings: bool,
 ) -> Outcome {
     let mut diags = Diagnostics::new();
+    let mut id = None;
     let folder = dir.map(|d| {
         d.file_name()
             .map_or_else(|| fs::display(d), |n| n.to_string_lossy().into_owned())
@@ -285,7 +387,10 @@ fn build_one(
     let result = (|| -> Result<Option<Built>> {
         let district = match dir {
             Some(dir) => match pipeline::load_district(dir, &mut diags)? {
-                Some(d) => Some(d),
+                Some(d) => {
+                    id = Some(d.id.clone());
+                    Some(d)
+                }
                 None => return Ok(None),
             },
             None => None,
@@ -298,6 +403,11 @@ fn build_one(
             return Ok(None);
         };
         if diags.has_errors() || (deny_warnings && diags.count(Severity::Warning) > 0) {
+            return Ok(None);
+        }
+        let owner = dir.map_or_else(String::new, fs::display);
+        if !claims.claim(&zip.path, &owner) {
+            // Reported with every folder named once all are built.
             return Ok(None);
         }
         staging.write(&zip.path, &zip.bytes)?;
@@ -327,6 +437,8 @@ fn build_one(
     };
     Outcome {
         folder,
+        path: dir.map(Path::to_path_buf),
+        id,
         district,
         bundle,
         diags,

@@ -8,15 +8,15 @@
 
 use std::collections::{BTreeMap, hash_map::DefaultHasher};
 use std::hash::{Hash, Hasher};
-use std::io::Cursor;
-use std::net::{IpAddr, SocketAddr};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use notify::{RecursiveMode, Watcher};
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::cli::ServeArgs;
 use crate::diag::{Diagnostics, Severity};
@@ -38,6 +38,17 @@ const BUILD_PATH: &str = "/__wbl/build";
 /// file in several steps.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
+/// The longest request line and header line read, and the most header
+/// bytes and lines: a browser's requests are far smaller, and anything
+/// bigger is refused before it is read whole.
+const MAX_LINE: usize = 8 * 1024;
+const MAX_HEAD: usize = 32 * 1024;
+const MAX_HEADERS: usize = 100;
+/// Connections served at once; more are closed at once.
+const MAX_CONNECTIONS: usize = 64;
+/// A client that sends nothing for this long is dropped.
+const IDLE: Duration = Duration::from_secs(15);
+
 /// `quiet` and `verbose` are the global flags: the watcher thread makes
 /// its own reporter for each rebuild.
 pub fn run(args: ServeArgs, quiet: bool, verbose: u8) -> Result<u8> {
@@ -48,10 +59,9 @@ pub fn run(args: ServeArgs, quiet: bool, verbose: u8) -> Result<u8> {
             bail!("`{}` is not a folder", fs::display(dir));
         }
     }
-    let server = Arc::new(listen(args.bind, args.port)?);
-    let addr = server
-        .server_addr()
-        .to_ip()
+    let listener = listen(args.bind, args.port)?;
+    let addr = listener
+        .local_addr()
         .context("the preview server has no network address")?;
     let builder = Builder {
         toolkit: toolkit_dir,
@@ -65,8 +75,16 @@ pub fn run(args: ServeArgs, quiet: bool, verbose: u8) -> Result<u8> {
     // The watcher stops when dropped, so it lives until the server stops.
     let _watcher = watch(&builder, &state, quiet, verbose)?;
 
-    let stopper = Arc::clone(&server);
-    ctrlc::set_handler(move || stopper.unblock()).context("could not listen for Ctrl-C")?;
+    // Ctrl-C sets the flag, then wakes the accept loop with a connection
+    // of its own.
+    let stop = Arc::new(AtomicBool::new(false));
+    let wake = SocketAddr::new(loopback_for(addr.ip()), addr.port());
+    let stopping = Arc::clone(&stop);
+    ctrlc::set_handler(move || {
+        stopping.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+    })
+    .context("could not listen for Ctrl-C")?;
 
     let base = format!("http://{addr}");
     reporter.status(&format!("Serving the preview at {base}/site/"));
@@ -91,8 +109,25 @@ pub fn run(args: ServeArgs, quiet: bool, verbose: u8) -> Result<u8> {
         open_browser(&format!("{base}/site/"), reporter);
     }
 
-    for request in server.incoming_requests() {
-        respond(request, &state);
+    let hosts = Hosts {
+        port: addr.port(),
+        ip_literals: !args.bind.is_loopback(),
+    };
+    let active = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        if active.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+            continue;
+        }
+        active.fetch_add(1, Ordering::SeqCst);
+        let (state, active, hosts) = (Arc::clone(&state), Arc::clone(&active), hosts);
+        std::thread::spawn(move || {
+            serve_connection(stream, &state, hosts);
+            active.fetch_sub(1, Ordering::SeqCst);
+        });
     }
     // After the `^C` the terminal echoed, not on the same line.
     let newline = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
@@ -104,7 +139,7 @@ pub fn run(args: ServeArgs, quiet: bool, verbose: u8) -> Result<u8> {
     Ok(0)
 }
 
-fn listen(bind: IpAddr, port: Option<u16>) -> Result<Server> {
+fn listen(bind: IpAddr, port: Option<u16>) -> Result<TcpListener> {
     let ports: Vec<u16> = match port {
         Some(port) => vec![port],
         None => DEFAULT_PORTS.collect(),
@@ -112,8 +147,8 @@ fn listen(bind: IpAddr, port: Option<u16>) -> Result<Server> {
     let mut last = None;
     for port in &ports {
         let addr = SocketAddr::new(bind, *port);
-        match Server::http(addr) {
-            Ok(server) => return Ok(server),
+        match TcpListener::bind(addr) {
+            Ok(listener) => return Ok(listener),
             Err(e) => last = Some((addr, e)),
         }
     }
@@ -388,23 +423,240 @@ fn relevant(roots: &[(PathBuf, PathBuf)], path: &Path) -> Option<String> {
     })
 }
 
-fn respond(request: Request, state: &Mutex<State>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(text_response(405, "only GET and HEAD are served"));
-        return;
+/// The loopback address of `ip`'s family (for an unspecified bind
+/// address, where the server is reachable on loopback too).
+fn loopback_for(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) if !v4.is_unspecified() => ip,
+        IpAddr::V6(v6) if !v6.is_unspecified() => ip,
+        IpAddr::V4(_) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(_) => IpAddr::V6(Ipv6Addr::LOCALHOST),
     }
-    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+}
+
+/// Which `Host` headers get an answer. A web page the coordinator visits
+/// can make the browser send requests to the preview, and by pointing its
+/// own domain name at 127.0.0.1 (DNS rebinding) read the answers; such
+/// requests carry that domain name as their host, so only loopback names
+/// (and, when listening on the network, plain IP addresses, which no
+/// other site can use as its name) are served.
+#[derive(Clone, Copy)]
+struct Hosts {
+    port: u16,
+    ip_literals: bool,
+}
+
+impl Hosts {
+    fn allows(self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let (name, port) = match host.rsplit_once(':') {
+            Some((name, port)) if !port.contains(']') => (name, Some(port)),
+            _ => (host.as_str(), None),
+        };
+        let port_ok = match port {
+            Some(p) => p.parse::<u16>() == Ok(self.port),
+            None => self.port == 80,
+        };
+        if !port_ok {
+            return false;
+        }
+        if matches!(name, "localhost" | "127.0.0.1" | "[::1]") {
+            return true;
+        }
+        self.ip_literals
+            && (name.parse::<Ipv4Addr>().is_ok()
+                || name
+                    .strip_prefix('[')
+                    .and_then(|n| n.strip_suffix(']'))
+                    .is_some_and(|n| n.parse::<Ipv6Addr>().is_ok()))
+    }
+}
+
+/// A request's head, read within the size limits.
+struct RequestHead {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// Why a request was not read.
+enum Refusal {
+    /// Status and message.
+    Answer(u16, &'static str),
+    /// The connection ended or stalled: nothing to answer.
+    Gone,
+}
+
+/// One line, without its CRLF; `Err(true)` when it is too long.
+fn read_line(reader: &mut impl BufRead, max: usize) -> std::result::Result<Vec<u8>, bool> {
+    let mut line = Vec::new();
+    let mut limited = reader.take(max as u64 + 2);
+    match limited.read_until(b'\n', &mut line) {
+        Ok(0) | Err(_) => return Err(false),
+        Ok(_) => {}
+    }
+    if !line.ends_with(b"\n") {
+        return Err(line.len() > max);
+    }
+    line.pop();
+    if line.ends_with(b"\r") {
+        line.pop();
+    }
+    Ok(line)
+}
+
+fn read_head(reader: &mut impl BufRead) -> std::result::Result<RequestHead, Refusal> {
+    let line = read_line(reader, MAX_LINE).map_err(|too_long| {
+        if too_long {
+            Refusal::Answer(414, "the request line is too long")
+        } else {
+            Refusal::Gone
+        }
+    })?;
+    let line = String::from_utf8_lossy(&line).into_owned();
+    let mut parts = line.split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Refusal::Answer(400, "the request is not valid HTTP"));
+    };
+    if !version.starts_with("HTTP/1.") || method.is_empty() || target.is_empty() {
+        return Err(Refusal::Answer(400, "the request is not valid HTTP"));
+    }
+    let mut host = None;
+    let mut total = line.len();
+    for n in 0.. {
+        let header = read_line(reader, MAX_LINE).map_err(|too_long| {
+            if too_long {
+                Refusal::Answer(431, "a request header is too long")
+            } else {
+                Refusal::Gone
+            }
+        })?;
+        if header.is_empty() {
+            break;
+        }
+        total += header.len();
+        if n >= MAX_HEADERS || total > MAX_HEAD {
+            return Err(Refusal::Answer(431, "the request headers are too large"));
+        }
+        let header = String::from_utf8_lossy(&header);
+        if let Some((name, value)) = header.split_once(':')
+            && name.trim().eq_ignore_ascii_case("host")
+        {
+            if host.is_some() {
+                return Err(Refusal::Answer(400, "the request has two Host headers"));
+            }
+            host = Some(value.trim().to_string());
+        }
+    }
+    Ok(RequestHead {
+        method: method.to_string(),
+        target: target.to_string(),
+        host,
+    })
+}
+
+/// Reads one request from `stream`, answers it and closes the connection.
+fn serve_connection(stream: TcpStream, state: &Mutex<State>, hosts: Hosts) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_write_timeout(Some(IDLE));
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    let (response, head) = match read_head(&mut reader) {
+        Ok(head) => {
+            let response = match &head.host {
+                Some(host) if hosts.allows(host) => respond(&head.method, &head.target, state),
+                Some(_) => text_response(403, "wbl serve answers only requests for localhost"),
+                None => text_response(400, "the request has no Host header"),
+            };
+            (response, head.method == "HEAD")
+        }
+        Err(Refusal::Answer(status, message)) => {
+            let _ = text_response(status, message).write_to(write_half, false);
+            drain(reader.get_mut());
+            return;
+        }
+        Err(Refusal::Gone) => return,
+    };
+    let _ = response.write_to(write_half, head);
+}
+
+/// After refusing a request still being sent, reads (and drops) what the
+/// client sends for a moment: closing with unread data makes the client's
+/// system discard the answer before the client reads it. Bounded in bytes
+/// and time, and nothing is kept.
+fn drain(stream: &mut TcpStream) {
+    const MAX: usize = 64 << 20;
+    let until = Instant::now() + Duration::from_secs(5);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut buf = vec![0; 64 * 1024];
+    let mut total = 0;
+    while total < MAX && Instant::now() < until {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
+        }
+    }
+}
+
+/// An answer to a request.
+struct Response {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Arc<[u8]>,
+}
+
+impl Response {
+    fn write_to(&self, mut stream: TcpStream, head_only: bool) -> std::io::Result<()> {
+        let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        for (name, value) in &self.headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+            self.body.len()
+        ));
+        stream.write_all(head.as_bytes())?;
+        if !head_only {
+            stream.write_all(&self.body)?;
+        }
+        stream.flush()?;
+        let _ = stream.shutdown(std::net::Shutdown::Write);
+        Ok(())
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        _ => "Internal Server Error",
+    }
+}
+
+fn respond(method: &str, target: &str, state: &Mutex<State>) -> Response {
+    if !matches!(method, "GET" | "HEAD") {
+        return text_response(405, "only GET and HEAD are served");
+    }
+    let url = target.split(['?', '#']).next().unwrap_or("/").to_string();
     let (token, files, error) = {
         let state = state.lock().unwrap_or_else(|e| e.into_inner());
         (state.token(), state.files.clone(), state.error.clone())
     };
     if url == BUILD_PATH {
-        let _ = request.respond(text_response(200, &token));
-        return;
+        return text_response(200, &token);
     }
     let Some(path) = percent_decode(&url) else {
-        let _ = request.respond(text_response(400, "the address is not valid"));
-        return;
+        return text_response(400, "the address is not valid");
     };
     let Some(files) = files else {
         // No good build yet: every page is the error page.
@@ -412,13 +664,11 @@ fn respond(request: Request, state: &Mutex<State>) {
             error.as_deref().unwrap_or("The first build is still running."),
             &token,
         );
-        let _ = request.respond(html_response(500, html));
-        return;
+        return html_response(500, html);
     };
     let rel = path.trim_start_matches('/');
     if rel.is_empty() {
-        let _ = request.respond(redirect("/site/"));
-        return;
+        return redirect("/site/");
     }
     let is_folder = |dir: &str| files.keys().any(|k| k.starts_with(dir));
     let file = if rel.ends_with('/') {
@@ -426,23 +676,18 @@ fn respond(request: Request, state: &Mutex<State>) {
     } else {
         files.get(rel)
     };
-    let response = match file {
+    match file {
         Some(bytes) => {
             let name = if rel.ends_with('/') { "index.html" } else { rel };
             if name.ends_with(".html") {
                 let html = String::from_utf8_lossy(bytes);
                 html_response(200, decorate(&html, &token, error.as_deref()))
             } else {
-                let mut response = Response::new(
-                    200.into(),
-                    Vec::new(),
-                    Cursor::new(Arc::clone(bytes)),
-                    Some(bytes.len()),
-                    None,
-                );
-                response.add_header(header("Content-Type", content_type(name)));
-                response.add_header(header("Cache-Control", "no-store"));
-                response.boxed()
+                Response {
+                    status: 200,
+                    headers: vec![("Content-Type", content_type(name).to_string())],
+                    body: Arc::clone(bytes),
+                }
             }
         }
         None if !rel.ends_with('/') && is_folder(&format!("{rel}/")) => redirect(&format!("/{rel}/")),
@@ -450,37 +695,31 @@ fn respond(request: Request, state: &Mutex<State>) {
             html_response(200, decorate(&listing(rel, &files), &token, error.as_deref()))
         }
         None => html_response(404, decorate(&not_found(rel), &token, error.as_deref())),
-    };
-    let _ = request.respond(response);
+    }
 }
 
-type Body = Response<Box<dyn std::io::Read + Send>>;
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("header names and values are ASCII")
+fn text_response(status: u16, text: &str) -> Response {
+    Response {
+        status,
+        headers: vec![("Content-Type", "text/plain; charset=utf-8".to_string())],
+        body: Arc::from(text.as_bytes()),
+    }
 }
 
-fn text_response(status: u16, text: &str) -> Body {
-    Response::from_string(text)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-        .boxed()
+fn html_response(status: u16, html: String) -> Response {
+    Response {
+        status,
+        headers: vec![("Content-Type", "text/html; charset=utf-8".to_string())],
+        body: Arc::from(html.into_bytes()),
+    }
 }
 
-fn html_response(status: u16, html: String) -> Body {
-    Response::from_string(html)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
-        .boxed()
-}
-
-fn redirect(to: &str) -> Body {
-    Response::empty(302)
-        .with_header(header("Location", to))
-        .with_header(header("Cache-Control", "no-store"))
-        .boxed()
+fn redirect(to: &str) -> Response {
+    Response {
+        status: 302,
+        headers: vec![("Location", to.to_string())],
+        body: Arc::from(&b""[..]),
+    }
 }
 
 fn content_type(path: &str) -> &'static str {
@@ -651,6 +890,68 @@ fn open_browser(url: &str, reporter: &Reporter) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_only_loopback_hosts_on_its_port() {
+        let local = Hosts {
+            port: 3000,
+            ip_literals: false,
+        };
+        for ok in ["localhost:3000", "127.0.0.1:3000", "[::1]:3000", "LocalHost:3000"] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:3000",
+            "localhost.evil.example:3000",
+            "localhost:3001",
+            "localhost",
+            "192.168.1.5:3000",
+            "127.0.0.1:3000@evil",
+            "",
+        ] {
+            assert!(!local.allows(bad), "{bad}");
+        }
+        let network = Hosts {
+            port: 3000,
+            ip_literals: true,
+        };
+        assert!(network.allows("192.168.1.5:3000"));
+        assert!(network.allows("[fe80::1]:3000"));
+        assert!(!network.allows("evil.example:3000"));
+    }
+
+    #[test]
+    fn reads_heads_within_limits() {
+        let head = read_head(&mut "GET /site/ HTTP/1.1\r\nHost: localhost:3000\r\n\r\n".as_bytes())
+            .ok()
+            .unwrap();
+        assert_eq!((head.method.as_str(), head.target.as_str()), ("GET", "/site/"));
+        assert_eq!(head.host.as_deref(), Some("localhost:3000"));
+        let status = |request: &str| match read_head(&mut request.as_bytes()) {
+            Ok(_) => 0,
+            Err(Refusal::Answer(status, _)) => status,
+            Err(Refusal::Gone) => 1,
+        };
+        assert_eq!(
+            status(&format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(MAX_LINE))),
+            414
+        );
+        assert_eq!(
+            status(&format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_LINE))),
+            431
+        );
+        // The connection ends before the head does.
+        assert_eq!(status("GET / HTTP/1.1\r\n"), 1);
+        assert_eq!(
+            status(&format!(
+                "GET / HTTP/1.1\r\n{}\r\n",
+                "X: y\r\n".repeat(MAX_HEADERS + 1)
+            )),
+            431
+        );
+        assert_eq!(status("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400);
+        assert_eq!(status("NONSENSE\r\n\r\n"), 400);
+    }
 
     #[test]
     fn decodes_paths_and_refuses_climbing() {

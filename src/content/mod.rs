@@ -2,11 +2,14 @@
 //! front matter, the headings and sections of each page, and assets.
 
 pub mod frontmatter;
+pub mod image;
 pub mod load;
+pub mod names;
 pub mod schema;
 pub mod sections;
 pub mod snippets;
 pub mod source;
+pub mod urls;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! text, made unique within the page. A section is a heading plus
 //! everything up to the next heading of the same or a higher level.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -99,6 +99,10 @@ pub fn scan(body: &str, taken: &HashSet<String>) -> (Vec<Heading>, Vec<Duplicate
     }
 
     let mut used: HashSet<String> = taken.clone();
+    // The next number to try for each slug, so a page of many identical
+    // headings is numbered in linear time, not by counting up from 1 for
+    // each.
+    let mut next_number: HashMap<String, usize> = HashMap::new();
     let mut duplicates = Vec::new();
     for raw in &raws {
         if let Some(id) = &raw.explicit
@@ -129,10 +133,15 @@ pub fn scan(body: &str, taken: &HashSet<String>) -> (Vec<Heading>, Vec<Duplicate
                 None => {
                     let base = slugify(&raw.text);
                     let mut id = base.clone();
-                    let mut n = 1;
-                    while used.contains(&id) {
-                        id = format!("{base}-{n}");
-                        n += 1;
+                    if used.contains(&id) {
+                        let n = next_number.entry(base.clone()).or_insert(1);
+                        loop {
+                            id = format!("{base}-{n}");
+                            *n += 1;
+                            if !used.contains(&id) {
+                                break;
+                            }
+                        }
                     }
                     used.insert(id.clone());
                     let pin = pin(body, raw.range.start, heading_end, raw.level, &id);
@@ -273,6 +282,20 @@ mod tests {
             ids("## Notes\n\n## Notes\n\n### Notes\n"),
             ["notes", "notes-1", "notes-2"]
         );
+    }
+
+    #[test]
+    fn numbered_ids_skip_ones_already_taken() {
+        assert_eq!(
+            ids("## A\n\n## A {#a-1}\n\n## A\n\n## A\n\n## A-1\n"),
+            ["a", "a-1", "a-2", "a-3", "a-1-1"]
+        );
+        // Many identical headings: numbered in order, each once.
+        let body = "## Same\n\n".repeat(5000);
+        let got = ids(&body);
+        assert_eq!(got.len(), 5000);
+        assert_eq!(got[4999], "same-4999");
+        assert_eq!(got.iter().collect::<HashSet<_>>().len(), 5000);
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl SourceTree {
         let mut files = BTreeMap::new();
         for name in top_files {
             let path = root.join(name);
-            if path.is_file() {
+            if path.exists() {
                 files.insert(name.to_string(), Arc::from(fs::read(&path)?));
             }
         }
@@ -78,17 +78,20 @@ impl SourceTree {
                 if is_link {
                     let target = path.canonicalize().ok();
                     match target {
-                        Some(t) if t.starts_with(&canonical_root) && t.is_file() => {}
-                        Some(t) if t.starts_with(&canonical_root) => continue,
+                        Some(t) if t.starts_with(&canonical_root) && t.is_dir() => continue,
+                        Some(t) if t.starts_with(&canonical_root) => {}
                         _ => bail!(
                             "`{}` is a link leading outside `{}`; copy the file into the folder instead",
                             fs::display(path),
                             fs::display(root)
                         ),
                     }
-                } else if !entry.file_type().is_file() {
+                } else if entry.file_type().is_dir() {
                     continue;
                 }
+                // Anything else that is not a plain file (a named pipe, a
+                // device) is refused when read, rather than skipped
+                // silently or read forever.
                 let rel = path
                     .strip_prefix(root)
                     .expect("walkdir yields paths under its root")
@@ -108,6 +111,11 @@ impl SourceTree {
 
     pub fn root(&self) -> Option<&Path> {
         self.root.as_deref()
+    }
+
+    /// Every file's path, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
     }
 
     pub fn get(&self, rel: &str) -> Option<&Arc<[u8]>> {

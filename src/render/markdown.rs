@@ -16,6 +16,8 @@ use crate::adapt::{Adapted, AdaptedPage, Composed};
 use crate::content::sections::{self, markdown_options};
 use crate::content::snippets::{self, Snippets};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, did_you_mean};
+use crate::render::limits;
+use crate::render::sanitize::Sanitizer;
 
 /// Marks a hole in rendered HTML: `HOLE n HOLE`. A private-use character,
 /// removed from page text before rendering so it cannot be forged.
@@ -129,14 +131,19 @@ impl Parsed {
     /// some page has an error (that page is left out; filling it in
     /// reports the error).
     fn new(base: &tera::Tera, pages: &[AdaptedPage]) -> Parsed {
-        let protected: Vec<(&str, String)> = pages
+        // A page that uses what page text may not is left out: filling it
+        // in reports why.
+        let protected: Vec<(&AdaptedPage, (&str, String))> = pages
             .iter()
-            .map(|p| (p.id.as_str(), protect_ids(&p.text.text)))
+            .filter_map(|p| {
+                let prepared = limits::prepare(&protect_ids(&p.text.text)).ok()?;
+                Some((p, (p.id.as_str(), prepared.text)))
+            })
             .collect();
         let mut tera = base.clone();
-        let all = tera.add_raw_templates(protected.iter().map(|(id, text)| (*id, text.as_str())));
+        let all = tera.add_raw_templates(protected.iter().map(|(_, (id, text))| (*id, text.as_str())));
         let mut texts = HashMap::new();
-        for (page, (id, text)) in pages.iter().zip(&protected) {
+        for (page, (id, text)) in &protected {
             if all.is_ok() || tera.add_raw_template(id, text).is_ok() {
                 texts.insert(page.id.clone(), page.text.text.clone());
             }
@@ -333,6 +340,7 @@ fn page_tera() -> tera::Tera {
     tera.autoescape_on([""]);
     tera.set_escape_fn(escape_markdown);
     tera.register_filter("plural", super::plural::filter);
+    limits::register(&mut tera);
     tera
 }
 
@@ -407,6 +415,7 @@ pub fn render_pages_using(
                 nth: 0,
                 log: Vec::new(),
                 ok: true,
+                removed_html: HashSet::new(),
             };
             let events = Parser::new_ext(&text, markdown_options());
             let (rendered, ids) = to_html(events, &mut ctx);
@@ -594,19 +603,35 @@ fn fill_variables(
         }
         return None;
     }
+    // Page text may use only part of tera, and within limits (limits.rs).
+    // A parsed template was checked when it was parsed.
+    let prepare = || limits::prepare(&protect_ids(&page.text.text));
+    let len = page.text.text.len();
     let result = match parsed.get(page) {
-        Some(tera) => tera.render(&page.id, context),
-        None => {
-            let mut tera = snippets.tera.clone();
-            tera.add_raw_template(&page.id, &protect_ids(&page.text.text))
-                .and_then(|()| tera.render(&page.id, context))
-        }
+        Some(tera) => limits::render(tera, &page.id, context, len),
+        None => match prepare() {
+            Ok(prepared) => {
+                let mut tera = snippets.tera.clone();
+                tera.add_raw_template(&page.id, &prepared.text)
+                    .and_then(|()| limits::render(&tera, &page.id, context, len))
+            }
+            Err(refused) => {
+                diags.push(refused.diagnostic(page));
+                return None;
+            }
+        },
     };
     match result {
         Ok(text) => Some(restore_ids(text)),
         Err(e) => {
-            let source = protect_ids(&page.text.text);
-            diags.push(tera_diagnostic(&e, page, &source, snippets, context));
+            // Prepared again for its offsets: errors are rare, pages many.
+            match prepare() {
+                Ok(prepared) => diags.push(limits::explain(
+                    tera_diagnostic(&e, page, &prepared, snippets, context),
+                    page,
+                )),
+                Err(refused) => diags.push(refused.diagnostic(page)),
+            }
             None
         }
     }
@@ -680,10 +705,11 @@ fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result
 fn tera_diagnostic(
     e: &tera::Error,
     page: &AdaptedPage,
-    page_source: &str,
+    prepared: &limits::Prepared,
     snippets: &SnippetSet,
     context: &tera::Context,
 ) -> Diagnostic {
+    let page_source = prepared.text.as_str();
     let (report, mut code) = match e.kind() {
         tera::ErrorKind::SyntaxError(r) => (Some(r), Code::TemplateSyntax),
         tera::ErrorKind::RenderingError(r) => (Some(r), Code::TemplateError),
@@ -765,6 +791,13 @@ fn tera_diagnostic(
     } else {
         start
     };
+    // Offsets in a page are in its prepared text (loops rewritten to
+    // count); a snippet's are its own.
+    let at = if snippet.is_some() {
+        at
+    } else {
+        prepared.source_offset(at)
+    };
     if let Some((file, offset)) = origin.locate(at) {
         d = d.at(file, offset..offset + (end - start).max(1));
     } else {
@@ -828,6 +861,8 @@ struct PageCtx<'a> {
     nth: usize,
     log: Vec<Logged>,
     ok: bool,
+    /// Kinds of raw HTML removed so far, warned about once each.
+    removed_html: HashSet<String>,
 }
 
 /// Points a diagnostic at where `needle` is written in the page text (for
@@ -892,6 +927,14 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
     let needle = format!("]({dest}");
     ctx.occurrence(&needle);
     if is_external(dest) {
+        if !crate::content::urls::is_allowed_link(dest) {
+            ctx.error(
+                Diagnostic::error(Code::UnsafeUrl, format!("link to `{dest}`: only `https:`, `http:`, `mailto:` and `tel:` links are allowed"))
+                    .with_help("a link that runs code or opens a file on the reader's computer is never written; link to a web page with `https://`"),
+                &format!("]({dest}"),
+            );
+            return Target::Invalid;
+        }
         return Target::External;
     }
     if let Some(name) = asset_name(dest) {
@@ -1027,8 +1070,19 @@ fn to_html<'t>(
     // table that scrolls sideways (on a phone) hears what it is.
     let mut last_heading = String::new();
     let mut image: Option<(String, String, String)> = None; // (src, alt, written dest)
+    let mut sanitizer = Sanitizer::new();
+    let mut html_block: Option<String> = None;
 
     for event in events {
+        // Text inside a removed `<script>`… goes too, up to the end of
+        // its paragraph (or cell, item, heading).
+        if matches!(event, Event::Text(_) | Event::Code(_)) && sanitizer.skipping() {
+            continue;
+        }
+        if let Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item) = &event
+        {
+            sanitizer.end_block();
+        }
         if let Some((_, alt, _)) = image.as_mut() {
             match event {
                 Event::End(TagEnd::Image) => {
@@ -1190,8 +1244,21 @@ fn to_html<'t>(
                 }
                 out_events.push(Event::Code(scrub(t)));
             }
-            Event::Html(t) => out_events.push(Event::Html(scrub(t))),
-            Event::InlineHtml(t) => out_events.push(Event::InlineHtml(scrub(t))),
+            // Raw HTML keeps only a safe subset (render/sanitize.rs); an
+            // HTML block is cleaned whole, as a tag may span its lines.
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(t) => match html_block.as_mut() {
+                Some(block) => block.push_str(&t),
+                None => out_events.push(Event::Html(clean_html(&mut sanitizer, &t, ctx).into())),
+            },
+            Event::End(TagEnd::HtmlBlock) => {
+                let block = html_block.take().unwrap_or_default();
+                out_events.push(Event::Html(clean_html(&mut sanitizer, &block, ctx).into()));
+                sanitizer.end_block();
+            }
+            Event::InlineHtml(t) => {
+                out_events.push(Event::InlineHtml(clean_html(&mut sanitizer, &t, ctx).into()))
+            }
             other => out_events.push(other),
         }
     }
@@ -1208,6 +1275,23 @@ fn to_html<'t>(
         },
         ids,
     )
+}
+
+/// Raw HTML from a page, cleaned; each kind of removal is warned about
+/// once per page.
+fn clean_html(sanitizer: &mut Sanitizer, html: &str, ctx: &mut PageCtx) -> String {
+    let mut removed = Vec::new();
+    let clean = sanitizer.clean(&html.replace(HOLE, "\u{FFFD}"), &mut removed);
+    for r in removed {
+        if ctx.removed_html.insert(r.what.clone()) {
+            ctx.warn(
+                Diagnostic::warning(Code::RawHtml, format!("raw HTML removed from the page: {}", r.what))
+                    .with_help("page text keeps only simple formatting tags (such as `<div class=\"…\">`, `<span>`, `<br>`, `<details>`) without scripts, styles or links; see docs/authoring.md"),
+                &r.needle,
+            );
+        }
+    }
+    clean
 }
 
 /// Removes the hole marker from text that came from a page, so only wbl

@@ -3,11 +3,13 @@
 
 pub mod handouts_index;
 pub mod hidden_links;
+pub mod limits;
 pub mod lms;
 pub mod markdown;
 pub mod outputs;
 pub mod plural;
 pub mod print;
+pub mod sanitize;
 pub mod search;
 pub mod site;
 pub mod templates;

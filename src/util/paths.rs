@@ -1,12 +1,13 @@
 //! Paths inside the folders and zips wbl writes.
 
 /// A `/`-separated path that stays inside the folder it is written to:
-/// no absolute path, drive letter, backslash, `.` or `..`.
+/// no absolute path, drive letter, backslash, control character, `.` or `..`.
 pub fn is_safe_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.starts_with('/')
         && !path.contains('\\')
         && !path.contains(':')
+        && !path.chars().any(char::is_control)
         && path
             .split('/')
             .all(|part| !part.is_empty() && part != "." && part != "..")
@@ -22,5 +23,6 @@ mod tests {
         assert!(!is_safe_relative("/etc/x"));
         assert!(!is_safe_relative("a//b"));
         assert!(!is_safe_relative("c:/x"));
+        assert!(!is_safe_relative("a\nb"));
     }
 }

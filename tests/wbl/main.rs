@@ -16,6 +16,7 @@ mod onboard;
 mod overrides;
 mod pipeline;
 mod publish;
+mod reliability;
 mod schema;
 mod serve;
 mod site;

@@ -110,7 +110,7 @@ fn a_file_name_with_other_capitals_is_an_error_on_every_system() {
         &format!("{DISTRICT}\n[[sections]]\ntarget = \"safety#reporting\"\naction = \"append\"\nfile = \"Sections/more.md\"\n"),
     );
     fx.write("d/sections/more.md", "MORE\n");
-    fx.write("d/assets/map.png", "not really a png");
+    fx.write_bytes("d/assets/map.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82");
     fx.write(
         "d/pages/extra.md",
         "+++\ntitle = \"Extra\"\n+++\n\n![The county](assets/Map.png)\n",

@@ -130,15 +130,20 @@ impl Drop for Server {
 
 /// A plain HTTP/1.1 GET; returns the status and the body.
 fn get(port: u16, path: &str) -> (u16, String) {
+    raw(
+        port,
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+/// Sends `request` as it is; returns the status and the body.
+fn raw(port: u16, request: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    // The server may answer (and close) before it has read everything.
+    let _ = stream.write_all(request);
     let mut response = Vec::new();
-    stream.read_to_end(&mut response).expect("read response");
+    let _ = stream.read_to_end(&mut response);
     let response = String::from_utf8_lossy(&response).into_owned();
     let (head, body) = response.split_once("\r\n\r\n").expect("a complete response");
     let status = head
@@ -251,6 +256,45 @@ fn serve_shows_an_error_page_when_the_first_build_fails() {
     server.wait_for("/site/", "the mended site", |status, body| {
         status == 200 && body.contains("Mended")
     });
+}
+
+#[test]
+fn serve_answers_only_localhost_and_bounds_what_it_reads() {
+    let fx = Fixture::with_toolkit();
+    let server = Server::start(&fx, &["--toolkit", "toolkit"]);
+    let port = server.port;
+    let request = |host: &str| {
+        raw(
+            port,
+            format!("GET /site/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+    };
+    assert_eq!(request(&format!("localhost:{port}")).0, 200);
+    assert_eq!(request(&format!("[::1]:{port}")).0, 200);
+    // DNS rebinding: a site's own name pointed at 127.0.0.1.
+    let (status, body) = request(&format!("evil.example:{port}"));
+    assert_eq!(status, 403);
+    assert!(!body.contains("Mini Toolkit"));
+    assert_eq!(request(&format!("localhost:{}", port.wrapping_add(1))).0, 403);
+    assert_eq!(
+        raw(port, b"GET /site/ HTTP/1.1\r\nConnection: close\r\n\r\n").0,
+        400,
+        "no Host header"
+    );
+
+    // A 20 MB request line is refused, not read whole.
+    let mut huge = b"GET /".to_vec();
+    huge.extend(std::iter::repeat_n(b'a', 20 << 20));
+    huge.extend_from_slice(format!(" HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes());
+    assert_eq!(raw(port, &huge).0, 414);
+    let mut headers = format!("GET /site/ HTTP/1.1\r\nHost: localhost:{port}\r\n");
+    for i in 0..5000 {
+        headers.push_str(&format!("X-Filler-{i}: {}\r\n", "b".repeat(100)));
+    }
+    headers.push_str("\r\n");
+    assert_eq!(raw(port, headers.as_bytes()).0, 431);
+    // And it still serves.
+    assert_eq!(server.get("/site/").0, 200);
 }
 
 #[test]
