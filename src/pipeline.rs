@@ -45,6 +45,18 @@ pub fn build(
     formats: Formats,
     diags: &mut Diagnostics,
 ) -> Result<Build> {
+    build_then(toolkit, district, formats, diags, &mut |_, _| Ok(()))
+}
+
+/// Like [`build`], with `finish` run on the rendered files before they
+/// are packaged, so what it adds (the PDFs of `--pdf`) is in the bundle.
+pub fn build_then(
+    toolkit: &Toolkit,
+    district: Option<&Arc<District>>,
+    formats: Formats,
+    diags: &mut Diagnostics,
+    finish: &mut dyn FnMut(&Adapted, &mut Vec<OutputFile>) -> Result<()>,
+) -> Result<Build> {
     let Some(adapted) = adapt::adapt(toolkit, district, diags) else {
         return Ok(Build {
             adapted: None,
@@ -52,7 +64,10 @@ pub fn build(
         });
     };
     let files = match render::render(&adapted, formats, diags)? {
-        Some(files) if diags.count(Severity::Error) == 0 => Some(package(&adapted, files, formats)?),
+        Some(mut files) if diags.count(Severity::Error) == 0 => {
+            finish(&adapted, &mut files)?;
+            Some(package(&adapted, files, formats)?)
+        }
         _ => None,
     };
     Ok(Build {

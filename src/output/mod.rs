@@ -2,6 +2,7 @@
 //! into the teacher bundle (a zip).
 
 pub mod bundle;
+pub mod cdp;
 pub mod pdf;
 
 use std::path::{Path, PathBuf};

@@ -5,7 +5,9 @@
 //! links rewritten to anchors, images embedded so a file prints right
 //! wherever it is opened.
 
-use std::collections::BTreeMap;
+mod paper;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -15,8 +17,10 @@ use tera::Value;
 use super::markdown::{Hole, RenderedPage, escape_into};
 use super::templates::{self, map};
 use super::{OutputFile, common_context, district_name, page_meta};
-use crate::adapt::Adapted;
+use crate::adapt::{Adapted, AdaptedPage};
+use crate::content::{Audience, Layout};
 use crate::embedded;
+pub use paper::fill_page_numbers;
 
 type Assets = BTreeMap<String, Arc<[u8]>>;
 
@@ -144,21 +148,41 @@ fn css_string(s: &str) -> String {
     out
 }
 
-/// `@page` rules: US Letter, margins, and running headers and footers
-/// (Chromium prints `@page` margin boxes). A handbook's cover sheet goes
-/// without them; a handout's first sheet keeps its page number.
-fn running_css(left: &str, right: &str, plain_cover: bool) -> String {
+/// How a document meets the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sheet {
+    /// The handbook: running header and page numbers on every sheet but
+    /// the cover.
+    Handbook,
+    /// A handout: running header and page numbers on every sheet.
+    Handout,
+    /// A flyer or a certificate: a sheet of its own, nothing in the margins.
+    Single { landscape: bool },
+}
+
+/// `@page` rules: US Letter with 1 in margins, and running headers and
+/// footers (Chromium prints `@page` margin boxes). The margin boxes are
+/// centred in the 1 in margin, so nothing prints within 0.4 in of an edge,
+/// and their type is smaller than the body's.
+fn running_css(left: &str, right: &str, sheet: Sheet) -> String {
+    const BOX: &str = "font: 8.5pt system-ui, sans-serif; color: #4a5561;";
+    if let Sheet::Single { landscape } = sheet {
+        let size = if landscape { "letter landscape" } else { "letter" };
+        return format!("@page {{\n  size: {size};\n  margin: 0.6in;\n}}\n");
+    }
     let mut css = format!(
-        "@page {{\n  size: letter;\n  margin: 0.7in 0.75in 0.8in;\n  \
-         @top-left {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
-         @top-right {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
-         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n}}\n",
+        "@page {{\n  size: letter;\n  margin: 1in;\n  \
+         @top-left {{ content: {}; {BOX} }}\n  \
+         @top-right {{ content: {}; {BOX} }}\n  \
+         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); {BOX} }}\n}}\n",
         css_string(left),
         css_string(right)
     );
-    if plain_cover {
+    if sheet == Sheet::Handbook {
+        // The cover is printed edge to edge, without running header or
+        // footer.
         css.push_str(
-            "@page :first {\n  @top-left { content: none; }\n  @top-right { content: none; }\n  @bottom-center { content: none; }\n}\n",
+            "@page cover {\n  margin: 0;\n  @top-left { content: none; }\n  @top-right { content: none; }\n  @bottom-center { content: none; }\n}\n",
         );
     }
     css
@@ -201,10 +225,41 @@ fn logo_src(adapted: &Adapted) -> Option<String> {
     Some(out)
 }
 
+/// A page's HTML made for paper: header cells with their scope, form
+/// tables as labels and blanks, a line after "Other:".
+fn for_paper(html: &str) -> String {
+    paper::write_in_lines(&paper::tables(html))
+}
+
+/// A handout written for students, families or partners (no teacher or
+/// coordinator among its readers) is handed to them as it is: it carries
+/// none of the notes that tell staff what it is for.
+fn for_readers(page: &AdaptedPage) -> bool {
+    !page.meta.audience.is_empty()
+        && !page
+            .meta
+            .audience
+            .iter()
+            .any(|a| matches!(a, Audience::Teachers | Audience::Coordinators))
+}
+
+/// The month and year a release is dated on the cover: from
+/// `SOURCE_DATE_EPOCH`, which release builds set; without it the cover
+/// carries no date, since the clock would make two builds differ.
+fn cover_date() -> Option<Value> {
+    let epoch: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let (year, month, ..) = crate::output::bundle::civil(epoch);
+    Some(map([
+        ("year", year.into()),
+        ("month0", (i64::from(month) - 1).into()),
+    ]))
+}
+
 /// `print/handbook.html`.
 pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile> {
     let mut ctx = common_context(adapted);
     let mut content = String::new();
+    let ids: BTreeSet<&str> = adapted.pages.iter().map(|p| p.id.as_str()).collect();
     let parts: Vec<Value> = adapted
         .parts
         .iter()
@@ -218,7 +273,8 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
                     pages[i].body.resolve(&mut content, &mut |hole, out| {
                         handbook_hole(hole, &page.id, &adapted.assets, out)
                     });
-                    page_meta(page, [("content", content.as_str().into())])
+                    let html = paper::cross_references(&for_paper(&content), &page.id, &ids);
+                    page_meta(page, [("content", html.into())])
                 })
                 .collect();
             map([
@@ -235,10 +291,12 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
             ("css", embedded::template("print/print.css").into()),
             (
                 "running_css",
-                (running_css(district_name(adapted), &adapted.toolkit.title, true) + &chapter_css(adapted))
+                (running_css(district_name(adapted), &adapted.toolkit.title, Sheet::Handbook)
+                    + &chapter_css(adapted))
                     .into(),
             ),
             ("logo_src", logo_src(adapted).into()),
+            ("built", cover_date().into()),
         ],
     );
     Ok(OutputFile::text(
@@ -270,15 +328,23 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             rendered.body.resolve(&mut content, &mut |hole, out| {
                 handout_hole(hole, &page.id, &adapted.assets, out)
             });
+            let layout = page.meta.layout;
+            let sheet = match layout {
+                Some(Layout::Flyer) => Sheet::Single { landscape: false },
+                Some(Layout::Certificate) => Sheet::Single { landscape: true },
+                None => Sheet::Handout,
+            };
             let mut ctx = common.clone();
             templates::extend(
                 &mut ctx,
                 [
                     ("page", page_meta(page, [])),
-                    ("content", content.as_str().into()),
+                    ("content", for_paper(&content).into()),
+                    ("layout", layout.map_or("document", Layout::name).into()),
+                    ("for_readers", for_readers(page).into()),
                     (
                         "running_css",
-                        running_css(district_name, &page.meta.title, false).into(),
+                        running_css(district_name, &page.meta.title, sheet).into(),
                     ),
                 ],
             );
