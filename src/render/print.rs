@@ -150,12 +150,13 @@ fn css_string(s: &str) -> String {
 
 /// How a document meets the paper.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Sheet {
+enum Sheet<'a> {
     /// The handbook: running header and page numbers on every sheet but
     /// the cover.
     Handbook,
-    /// A handout: running header and page numbers on every sheet.
-    Handout,
+    /// A handout: page numbers and where it comes from on every sheet, a
+    /// running header from the second on.
+    Handout { source: &'a str },
     /// A flyer or a certificate: a sheet of its own, nothing in the margins.
     Single { landscape: bool },
 }
@@ -164,11 +165,30 @@ enum Sheet {
 /// footers (Chromium prints `@page` margin boxes). The margin boxes are
 /// centred in the 1 in margin, so nothing prints within 0.4 in of an edge,
 /// and their type is smaller than the body's.
-fn running_css(left: &str, right: &str, sheet: Sheet) -> String {
+fn running_css(left: &str, right: &str, sheet: Sheet<'_>) -> String {
     const BOX: &str = "font: 8.5pt system-ui, sans-serif; color: #4a5561;";
     if let Sheet::Single { landscape } = sheet {
         let size = if landscape { "letter landscape" } else { "letter" };
         return format!("@page {{\n  size: {size};\n  margin: 0.6in;\n}}\n");
+    }
+    if let Sheet::Handout { source } = sheet {
+        // A handout's own header names the district on its first sheet,
+        // and a form needs every inch: narrower margins, the running header
+        // from the second sheet on (set at the foot of its margin, clear
+        // of the edge), and where it comes from printed in the footer
+        // rather than in a closing paragraph that could fall onto a sheet
+        // of its own.
+        return format!(
+            "@page {{\n  size: letter;\n  margin: 0.6in 0.75in 1in;\n  \
+             @top-left {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
+             @top-right {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
+             @bottom-left {{ content: {}; {BOX} }}\n  \
+             @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); {BOX} }}\n}}\n\
+             @page :first {{\n  @top-left {{ content: none; }}\n  @top-right {{ content: none; }}\n}}\n",
+            css_string(left),
+            css_string(right),
+            css_string(source)
+        );
     }
     let mut css = format!(
         "@page {{\n  size: letter;\n  margin: 1in;\n  \
@@ -228,7 +248,23 @@ fn logo_src(adapted: &Adapted) -> Option<String> {
 /// A page's HTML made for paper: header cells with their scope, form
 /// tables as labels and blanks, a line after "Other:".
 fn for_paper(html: &str) -> String {
-    paper::write_in_lines(&paper::tables(html))
+    paper::inline_choices(&paper::write_in_lines(&paper::tables(html)))
+}
+
+/// A checklist whose sections are named for its readers (`## Teachers
+/// {#teachers}`, `## Partners {#partners}`) is a set of lists, one per
+/// role, each handed to its own reader: each starts a sheet of its own.
+fn sheet_per_section(page: &AdaptedPage, rendered: &RenderedPage) -> bool {
+    use crate::content::Kind;
+    let roles = rendered
+        .headings
+        .iter()
+        .filter(|(level, id, _)| {
+            *level == 2
+                && ["teachers", "partners", "students", "families", "coordinators"].contains(&id.as_str())
+        })
+        .count();
+    page.meta.kind == Kind::Checklist && roles >= 2
 }
 
 /// A handout written for students, families or partners (no teacher or
@@ -253,6 +289,16 @@ fn cover_date() -> Option<Value> {
         ("year", year.into()),
         ("month0", (i64::from(month) - 1).into()),
     ]))
+}
+
+/// The footer line of a handout's sheets: "From the Micro-internship
+/// Toolkit 1.0.0, adapted for …".
+fn handout_source(adapted: &Adapted) -> String {
+    let t = &adapted.toolkit;
+    match &adapted.district {
+        Some(d) => format!("From the {} {}, adapted for {}", t.title, t.version, d.short_name),
+        None => format!("From the {} {}", t.title, t.version),
+    }
 }
 
 /// `print/handbook.html`.
@@ -318,6 +364,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             ("logo_src", logo_src(adapted).into()),
         ],
     );
+    let source = handout_source(adapted);
     adapted
         .pages
         .par_iter()
@@ -332,16 +379,29 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             let sheet = match layout {
                 Some(Layout::Flyer) => Sheet::Single { landscape: false },
                 Some(Layout::Certificate) => Sheet::Single { landscape: true },
-                None => Sheet::Handout,
+                None => Sheet::Handout { source: &source },
             };
+            let mut html = for_paper(&content);
+            // A flyer's opening paragraph is its lead, set large across the
+            // sheet above the columns of facts.
+            let mut lead = String::new();
+            if layout == Some(Layout::Flyer)
+                && html.starts_with("<p>")
+                && let Some(end) = html.find("</p>")
+            {
+                lead = html[..end + "</p>".len()].to_string();
+                html.replace_range(..end + "</p>".len(), "");
+            }
             let mut ctx = common.clone();
             templates::extend(
                 &mut ctx,
                 [
                     ("page", page_meta(page, [])),
-                    ("content", for_paper(&content).into()),
+                    ("content", html.into()),
+                    ("lead", lead.into()),
                     ("layout", layout.map_or("document", Layout::name).into()),
                     ("for_readers", for_readers(page).into()),
+                    ("sheet_per_section", sheet_per_section(page, rendered).into()),
                     (
                         "running_css",
                         running_css(district_name, &page.meta.title, sheet).into(),

@@ -193,6 +193,52 @@ pub fn write_in_lines(html: &str) -> String {
     out
 }
 
+/// A checkbox list of short choices ("Yes", "No") is set on one line, as
+/// on a paper form, instead of one line a choice.
+pub fn inline_choices(html: &str) -> String {
+    /// The longest choice, in characters, set inline.
+    const SHORT: usize = 24;
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<ul>\n<li>") {
+        let Some(len) = rest[at..].find("</ul>") else {
+            break;
+        };
+        let list = &rest[at..at + len];
+        out.push_str(&rest[..at]);
+        let items: Vec<&str> = list.split("<li>").skip(1).collect();
+        let short = items.len() >= 2
+            && !list[4..].contains("<ul>")
+            && items.iter().all(|item| {
+                let item = item.trim_end().trim_end_matches("</li>");
+                item.starts_with("<span class=\"box\"") && strip_tags(item).chars().count() <= SHORT
+            });
+        if short {
+            out.push_str("<ul class=\"choices\">");
+            out.push_str(&list["<ul>".len()..]);
+        } else {
+            out.push_str(list);
+        }
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
 /// After every link to another chapter of the handbook, an empty slot for
 /// the page its target is printed on (`--pdf` fills it; see
 /// [`fill_page_numbers`]). Links inside the chapter get none.
@@ -322,6 +368,23 @@ mod tests {
         // A list item that introduces a sublist is not a blank.
         let plain = "<li>Bring:</li>";
         assert_eq!(write_in_lines(plain), plain);
+    }
+
+    #[test]
+    fn short_choices_go_on_one_line() {
+        let yes_no = "<p>1.</p>\n<ul>\n<li><span class=\"box\" aria-hidden=\"true\"></span>Yes</li>\n\
+                      <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul>\n";
+        assert_eq!(
+            inline_choices(yes_no),
+            "<p>1.</p>\n<ul class=\"choices\">\n<li><span class=\"box\" aria-hidden=\"true\"></span>Yes</li>\n\
+             <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul>\n"
+        );
+        // Sentences stay one a line, and so do plain lists.
+        let long = "<ul>\n<li><span class=\"box\" aria-hidden=\"true\"></span>I give permission for my student to take part.</li>\n\
+                    <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul>";
+        assert_eq!(inline_choices(long), long);
+        let plain = "<ul>\n<li>Yes</li>\n<li>No</li>\n</ul>";
+        assert_eq!(inline_choices(plain), plain);
     }
 
     #[test]
