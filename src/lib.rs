@@ -12,6 +12,7 @@ pub mod content;
 pub mod diag;
 pub mod embedded;
 pub mod fs;
+pub mod i18n;
 pub mod output;
 pub mod pipeline;
 pub mod render;

@@ -84,40 +84,49 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// The README.txt teachers find first in the zip.
 fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
     let t = &adapted.toolkit;
+    let s = crate::i18n::strings(&t.language);
     let who = adapted
         .district
         .as_ref()
-        .map_or_else(|| "any school district".to_string(), |d| d.name.clone());
-    let handouts: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.path.strip_prefix("handouts/"))
-        .collect();
+        .map_or_else(|| s.get("readme_any_district").to_string(), |d| d.name.clone());
+    let handouts = files.iter().filter(|f| f.path.starts_with("handouts/")).count();
+    // The file list is a two-column table: its second column's lines all
+    // start at the same place.
+    let row = |file: &str, text: &str| {
+        let mut lines = text.lines();
+        let mut out = format!("{file:<23}{}\n", lines.next().unwrap_or(""));
+        for line in lines {
+            out.push_str(&format!("{:<23}{line}\n", ""));
+        }
+        out
+    };
     let mut text = format!(
-        "{title}, version {version}\nAdapted for {who}\n\n\
-         This folder holds the whole toolkit, ready to use without an internet connection.\n\n\
-         WHAT IS INSIDE\n\n\
-         site/index.html        The toolkit as a small website. Open it in any web browser.\n\
-         print/handbook.html    Every page in one file, made to be printed or saved as a PDF.\n\
-         handouts/              {n} forms, checklists, letters and handouts, one per file,\n                       \
-         each ready to print on its own.\n\
-         manifest.json          A list of every file with its checksum (for IT staff).\n\n\
-         HOW TO OPEN IT\n\n\
-         1. Unzip the file first (Windows: right-click it and choose \"Extract All\";\n   \
-         Mac: double-click it). Opening pages from inside the zip may not work.\n\
-         2. Open the folder {name}, then site, and double-click index.html.\n\
-         3. Everything works offline; links to outside websites need the internet.\n\n\
-         HOW TO PRINT\n\n\
-         Open print/handbook.html (or a file in handouts/) in Chrome, Edge or another\n\
-         browser and choose Print. Choose Letter paper and turn on \"Background graphics\"\n\
-         so the colours print. To make a PDF, choose \"Save as PDF\" as the printer.\n",
+        "{title}, {version_word} {version}\n{adapted} {who}\n\n{intro}\n\n{inside}\n\n",
         title = t.title,
+        version_word = s.get("version"),
         version = t.version,
-        n = handouts.len(),
+        adapted = s.get("readme_adapted_for"),
+        intro = s.get("readme_intro"),
+        inside = s.get("readme_inside"),
     );
+    text.push_str(&row("site/index.html", s.get("readme_site")));
+    text.push_str(&row("print/handbook.html", s.get("readme_handbook")));
+    text.push_str(&row(
+        "handouts/",
+        &s.format("readme_handouts", &[("n", &handouts.to_string())]),
+    ));
+    text.push_str(&row("manifest.json", s.get("readme_manifest")));
+    text.push_str(&format!(
+        "\n{}\n\n{}\n\n{}\n\n{}\n",
+        s.get("readme_how_to_open"),
+        s.format("readme_open_steps", &[("name", name)]),
+        s.get("readme_how_to_print"),
+        s.get("readme_print_steps"),
+    ));
     if let Some(d) = &adapted.district
         && !d.contacts.is_empty()
     {
-        text.push_str("\nQUESTIONS\n\n");
+        text.push_str(&format!("\n{}\n\n", s.get("readme_questions")));
         for c in &d.contacts {
             let mut line = c.name.clone();
             for part in [&c.role, &c.email, &c.phone] {
@@ -131,10 +140,12 @@ fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
         }
     }
     if !t.license.is_empty() {
-        text.push_str(&format!(
-            "\nLicence: {}. Published by {}.\n",
-            t.license, t.publisher
+        text.push('\n');
+        text.push_str(&s.format(
+            "readme_licence",
+            &[("licence", &t.license), ("publisher", &t.publisher)],
         ));
+        text.push('\n');
     }
     // Windows Notepad users are the main readers: CRLF line endings.
     text.replace('\n', "\r\n")

@@ -140,6 +140,7 @@ pub fn render_pages_with(
         }
     };
     let visible: BTreeSet<&str> = adapted.pages.iter().map(|p| p.id.as_str()).collect();
+    let strings = crate::i18n::strings(&adapted.toolkit.language);
 
     let results: Vec<Result<Drafted, Diagnostics>> = adapted
         .pages
@@ -153,6 +154,7 @@ pub fn render_pages_with(
                 adapted,
                 page,
                 visible: &visible,
+                strings: &strings,
                 log: Vec::new(),
                 ok: true,
             };
@@ -510,6 +512,8 @@ struct PageCtx<'a> {
     page: &'a AdaptedPage,
     /// The ids of the pages the district shows.
     visible: &'a BTreeSet<&'a str>,
+    /// Interface text in the page's language (the label of a table).
+    strings: &'a crate::i18n::Strings,
     log: Vec<Logged>,
     ok: bool,
 }
@@ -768,9 +772,9 @@ fn to_html<'t>(
             Event::Start(Tag::Table(_)) => {
                 // A table wider than the screen scrolls inside its wrapper;
                 // WCAG 2.1.1 needs that region reachable by keyboard.
-                let mut open = String::from(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table",
-                );
+                let mut open =
+                    String::from("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+                escape_into(&mut open, ctx.strings.get("table_label"));
                 if !last_heading.is_empty() {
                     open.push_str(": ");
                     escape_into(&mut open, &last_heading);

@@ -13,6 +13,7 @@ use anyhow::Result;
 
 use crate::adapt::Adapted;
 use crate::diag::Diagnostics;
+use crate::i18n::Strings;
 pub use markdown::{Body, Hole, RenderedPage};
 
 /// A file an output produces: its path relative to the output folder
@@ -135,20 +136,16 @@ pub fn render_with(
 /// What every template sees about the toolkit and the district. Built once
 /// per district; each page's context is a clone of it (which shares, not
 /// copies, the values).
-pub fn common_context(adapted: &Adapted) -> tera::Context {
+pub fn common_context(adapted: &Adapted, strings: &Strings) -> tera::Context {
     use templates::value;
     use tera::Value;
     let district = adapted.district.as_deref();
     let palette = palette(adapted);
     templates::context([
-        (
-            "lang",
-            Value::from(
-                district
-                    .and_then(|d| d.language.as_deref())
-                    .unwrap_or(&adapted.toolkit.language),
-            ),
-        ),
+        // The language of the text on the page, whatever the district's:
+        // English text labelled Spanish fails WCAG 3.1.1.
+        ("lang", Value::from(strings.lang())),
+        ("t", strings.value()),
         ("wbl_version", Value::from(env!("CARGO_PKG_VERSION"))),
         ("toolkit", value(&adapted.context["toolkit"])),
         ("description", Value::from(adapted.toolkit.description.as_str())),
@@ -188,6 +185,7 @@ pub fn district_name(adapted: &Adapted) -> &str {
 /// content).
 pub fn page_meta<const N: usize>(
     page: &crate::adapt::AdaptedPage,
+    strings: &Strings,
     extra: [(&'static str, tera::Value); N],
 ) -> tera::Value {
     let mut entries = std::collections::BTreeMap::from([
@@ -195,33 +193,23 @@ pub fn page_meta<const N: usize>(
         ("title", page.meta.title.as_str().into()),
         ("summary", page.meta.summary.as_str().into()),
         ("kind", page.meta.kind.name().into()),
-        ("kind_label", kind_label(page.meta.kind).into()),
-        ("audience", audience_text(&page.meta.audience).into()),
+        ("kind_label", kind_label(page.meta.kind, strings).into()),
+        ("audience", audience_text(&page.meta.audience, strings).into()),
     ]);
     entries.extend(extra);
     tera::Value::from(entries)
 }
 
 /// "Form", "Checklist"… as shown on a page.
-pub fn kind_label(kind: crate::content::Kind) -> &'static str {
-    use crate::content::Kind::*;
-    match kind {
-        Guide => "Guide",
-        Handout => "Handout",
-        Form => "Form",
-        Checklist => "Checklist",
-        Rubric => "Rubric",
-        Template => "Template",
-        Letter => "Letter",
-    }
+pub fn kind_label(kind: crate::content::Kind, strings: &Strings) -> &str {
+    strings.get(&format!("kind_{}", kind.name()))
 }
 
 /// "teachers, partners and families".
-pub fn audience_text(audience: &[crate::content::Audience]) -> String {
-    let names: Vec<&str> = audience.iter().map(|a| a.name()).collect();
-    match names.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
+pub fn audience_text(audience: &[crate::content::Audience], strings: &Strings) -> String {
+    let names: Vec<&str> = audience
+        .iter()
+        .map(|a| strings.get(&format!("audience_{}", a.name())))
+        .collect();
+    strings.list(&names)
 }

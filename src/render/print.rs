@@ -21,6 +21,7 @@ use crate::adapt::{Adapted, AdaptedPage};
 use crate::content::{Audience, Layout};
 use crate::embedded;
 pub use paper::fill_page_numbers;
+use crate::i18n::Strings;
 
 type Assets = BTreeMap<String, Arc<[u8]>>;
 
@@ -165,7 +166,7 @@ enum Sheet<'a> {
 /// footers (Chromium prints `@page` margin boxes). The margin boxes are
 /// centred in the 1 in margin, so nothing prints within 0.4 in of an edge,
 /// and their type is smaller than the body's.
-fn running_css(left: &str, right: &str, sheet: Sheet<'_>) -> String {
+fn running_css(left: &str, right: &str, sheet: Sheet<'_>, strings: &Strings) -> String {
     const BOX: &str = "font: 8.5pt system-ui, sans-serif; color: #4a5561;";
     if let Sheet::Single { landscape } = sheet {
         let size = if landscape { "letter landscape" } else { "letter" };
@@ -183,20 +184,22 @@ fn running_css(left: &str, right: &str, sheet: Sheet<'_>) -> String {
              @top-left {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
              @top-right {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
              @bottom-left {{ content: {}; {BOX} }}\n  \
-             @bottom-right {{ content: \"Page \" counter(page) \" of \" counter(pages); {BOX} }}\n}}\n\
+             @bottom-right {{ content: {}; {BOX} }}\n}}\n\
              @page :first {{\n  @top-left {{ content: none; }}\n  @top-right {{ content: none; }}\n}}\n",
             css_string(left),
             css_string(right),
-            css_string(source)
+            css_string(source),
+            page_counter(strings)
         );
     }
     let mut css = format!(
         "@page {{\n  size: letter;\n  margin: 1in;\n  \
          @top-left {{ content: {}; {BOX} }}\n  \
          @top-right {{ content: {}; {BOX} }}\n  \
-         @bottom-center {{ content: \"Page \" counter(page) \" of \" counter(pages); {BOX} }}\n}}\n",
+         @bottom-center {{ content: {}; {BOX} }}\n}}\n",
         css_string(left),
-        css_string(right)
+        css_string(right),
+        page_counter(strings)
     );
     if sheet == Sheet::Handbook {
         // The cover is printed edge to edge, without running header or
@@ -206,6 +209,29 @@ fn running_css(left: &str, right: &str, sheet: Sheet<'_>) -> String {
         );
     }
     css
+}
+
+/// "Page N of M" as CSS content: the table's text around two counters.
+fn page_counter(strings: &Strings) -> String {
+    let text = strings.get("page_of");
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        let Some(end) = rest[i..].find('}') else { break };
+        if i > 0 {
+            parts.push(css_string(&rest[..i]));
+        }
+        match &rest[i + 1..i + end] {
+            "page" => parts.push("counter(page)".to_string()),
+            "pages" => parts.push("counter(pages)".to_string()),
+            other => parts.push(css_string(other)),
+        }
+        rest = &rest[i + end + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(css_string(rest));
+    }
+    parts.join(" ")
 }
 
 /// A named page per chapter of the handbook, so the running header shows
@@ -279,31 +305,39 @@ fn for_readers(page: &AdaptedPage) -> bool {
             .any(|a| matches!(a, Audience::Teachers | Audience::Coordinators))
 }
 
-/// The month and year a release is dated on the cover: from
+/// The date a release is dated on the cover: from
 /// `SOURCE_DATE_EPOCH`, which release builds set; without it the cover
 /// carries no date, since the clock would make two builds differ.
-fn cover_date() -> Option<Value> {
+fn cover_date(strings: &Strings) -> Option<String> {
     let epoch: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
-    let (year, month, ..) = crate::output::bundle::civil(epoch);
-    Some(map([
-        ("year", year.into()),
-        ("month0", (i64::from(month) - 1).into()),
-    ]))
+    let (year, month, day, ..) = crate::output::bundle::civil(epoch);
+    Some(strings.date(year, month, day))
 }
 
 /// The footer line of a handout's sheets: "From the Micro-internship
 /// Toolkit 1.0.0, adapted for …".
-fn handout_source(adapted: &Adapted) -> String {
+fn handout_source(adapted: &Adapted, strings: &Strings) -> String {
     let t = &adapted.toolkit;
-    match &adapted.district {
-        Some(d) => format!("From the {} {}, adapted for {}", t.title, t.version, d.short_name),
-        None => format!("From the {} {}", t.title, t.version),
+    let mut line = format!("{} {} {}", strings.get("from_the"), t.title, t.version);
+    if let Some(d) = &adapted.district {
+        line.push_str(&format!(", {} {}", strings.get("adapted_for"), d.short_name));
     }
+    line
+}
+
+/// "(see page 12)" after a cross-reference, in print, once `--pdf` has
+/// filled in the number.
+fn cross_reference_css(strings: &Strings) -> String {
+    format!(
+        "@media print {{\n  .xref:not(:empty)::before {{ content: {}; }}\n  .xref:not(:empty)::after {{ content: \")\"; }}\n}}\n",
+        css_string(&format!(" ({} ", strings.get("see_page")))
+    )
 }
 
 /// `print/handbook.html`.
 pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile> {
-    let mut ctx = common_context(adapted);
+    let strings = crate::i18n::strings(&adapted.toolkit.language);
+    let mut ctx = common_context(adapted, &strings);
     let mut content = String::new();
     let ids: BTreeSet<&str> = adapted.pages.iter().map(|p| p.id.as_str()).collect();
     let parts: Vec<Value> = adapted
@@ -320,7 +354,7 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
                         handbook_hole(hole, &page.id, &adapted.assets, out)
                     });
                     let html = paper::cross_references(&for_paper(&content), &page.id, &ids);
-                    page_meta(page, [("content", html.into())])
+                    page_meta(page, &strings, [("content", html.into())])
                 })
                 .collect();
             map([
@@ -337,12 +371,13 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
             ("css", embedded::template("print/print.css").into()),
             (
                 "running_css",
-                (running_css(district_name(adapted), &adapted.toolkit.title, Sheet::Handbook)
-                    + &chapter_css(adapted))
+                (running_css(district_name(adapted), &adapted.toolkit.title, Sheet::Handbook, &strings)
+                    + &chapter_css(adapted)
+                    + &cross_reference_css(&strings))
                     .into(),
             ),
             ("logo_src", logo_src(adapted).into()),
-            ("built", cover_date().into()),
+            ("built", cover_date(&strings).into()),
         ],
     );
     Ok(OutputFile::text(
@@ -353,7 +388,8 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
 
 /// `handouts/<page>.html` for every page whose kind is printed on its own.
 pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputFile>> {
-    let mut common = common_context(adapted);
+    let strings = crate::i18n::strings(&adapted.toolkit.language);
+    let mut common = common_context(adapted, &strings);
     let district_name = district_name(adapted);
     // Shared by every handout, so built once.
     templates::extend(
@@ -364,7 +400,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             ("logo_src", logo_src(adapted).into()),
         ],
     );
-    let source = handout_source(adapted);
+    let source = handout_source(adapted, &strings);
     adapted
         .pages
         .par_iter()
@@ -396,7 +432,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
             templates::extend(
                 &mut ctx,
                 [
-                    ("page", page_meta(page, [])),
+                    ("page", page_meta(page, &strings, [])),
                     ("content", html.into()),
                     ("lead", lead.into()),
                     ("layout", layout.map_or("document", Layout::name).into()),
@@ -404,7 +440,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage]) -> Result<Vec<OutputF
                     ("sheet_per_section", sheet_per_section(page, rendered).into()),
                     (
                         "running_css",
-                        running_css(district_name, &page.meta.title, sheet).into(),
+                        running_css(district_name, &page.meta.title, sheet, &strings).into(),
                     ),
                 ],
             );

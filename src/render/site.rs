@@ -23,8 +23,9 @@ pub const FULL_NAV_PAGES: usize = 100;
 
 /// The site's pages, stylesheet and the assets they use.
 pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Result<Vec<OutputFile>> {
-    let common = common_context(adapted);
-    let nav = Nav::new(adapted);
+    let strings = crate::i18n::strings(&adapted.toolkit.language);
+    let common = common_context(adapted, &strings);
+    let nav = Nav::new(adapted, &strings);
     let mut files = Vec::with_capacity(pages.len() + 4);
 
     let mut used_assets: BTreeSet<&str> = BTreeSet::new();
@@ -72,7 +73,7 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Re
                 [
                     ("nav", nav.for_page(adapted, part_of[i], Some(i))),
                     ("nav_partial", nav.partial.into()),
-                    ("page", page_meta(page, [])),
+                    ("page", page_meta(page, &strings, [])),
                     ("description", page.meta.summary.as_str().into()),
                     (
                         "part_title",
@@ -138,7 +139,7 @@ struct Nav {
 }
 
 impl Nav {
-    fn new(adapted: &Adapted) -> Nav {
+    fn new(adapted: &Adapted, strings: &crate::i18n::Strings) -> Nav {
         let entries: Vec<(Value, Value)> = adapted
             .pages
             .iter()
@@ -148,7 +149,7 @@ impl Nav {
                         ("id", p.id.as_str().into()),
                         ("title", p.meta.title.as_str().into()),
                         ("summary", p.meta.summary.as_str().into()),
-                        ("kind_label", kind_label(p.meta.kind).into()),
+                        ("kind_label", kind_label(p.meta.kind, strings).into()),
                         ("current", current.into()),
                     ])
                 };
