@@ -20,8 +20,8 @@ use super::{OutputFile, common_context, district_name, page_meta};
 use crate::adapt::{Adapted, AdaptedPage};
 use crate::content::{Audience, Layout};
 use crate::embedded;
-pub use paper::fill_page_numbers;
 use crate::i18n::Strings;
+pub use paper::fill_page_numbers;
 
 type Assets = BTreeMap<String, Arc<[u8]>>;
 
@@ -371,8 +371,12 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage]) -> Result<OutputFile>
             ("css", embedded::template("print/print.css").into()),
             (
                 "running_css",
-                (running_css(district_name(adapted), &adapted.toolkit.title, Sheet::Handbook, &strings)
-                    + &chapter_css(adapted)
+                (running_css(
+                    district_name(adapted),
+                    &adapted.toolkit.title,
+                    Sheet::Handbook,
+                    &strings,
+                ) + &chapter_css(adapted)
                     + &cross_reference_css(&strings))
                     .into(),
             ),
