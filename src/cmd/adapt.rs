@@ -101,7 +101,7 @@ fn summary(files: &[OutputFile], sheets: &BTreeMap<String, usize>, out: &str, pd
             .count()
     };
     let mut lines = vec![format!("wrote {} files to {out}", files.len())];
-    let mut row = |path: &str, what: String| lines.push(format!("  {path:<22} {what}"));
+    let mut row = |path: &str, what: String| lines.push(format!("  {path}  {what}"));
     if has("site/index.html") {
         row(
             "site/index.html",

@@ -11,5 +11,6 @@ mod fuzz;
 mod init;
 mod lock;
 mod overrides;
+mod print;
 mod publish;
 mod serve;

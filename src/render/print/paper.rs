@@ -214,8 +214,24 @@ pub fn inline_choices(html: &str) -> String {
                 item.starts_with("<span class=\"box\"") && strip_tags(item).chars().count() <= SHORT
             });
         if short {
-            out.push_str("<ul class=\"choices\">");
-            out.push_str(&list["<ul>".len()..]);
+            // The question just before its choices shares their line, as
+            // on a paper form: "2. My student's first name… ☐ Yes ☐ No".
+            // Paragraphs do not nest, so the last `<p>` opens it.
+            let question = out.strip_suffix("</p>\n").and_then(|before| before.rfind("<p>"));
+            match question {
+                Some(p) => {
+                    out.insert_str(p, "<div class=\"choice-row\">");
+                    out.push_str("<ul class=\"choices\">");
+                    out.push_str(&list["<ul>".len()..]);
+                    out.push_str("</ul></div>");
+                    rest = &rest[at + len + "</ul>".len()..];
+                    continue;
+                }
+                None => {
+                    out.push_str("<ul class=\"choices\">");
+                    out.push_str(&list["<ul>".len()..]);
+                }
+            }
         } else {
             out.push_str(list);
         }
@@ -376,9 +392,13 @@ mod tests {
                       <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul>\n";
         assert_eq!(
             inline_choices(yes_no),
-            "<p>1.</p>\n<ul class=\"choices\">\n<li><span class=\"box\" aria-hidden=\"true\"></span>Yes</li>\n\
-             <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul>\n"
+            "<div class=\"choice-row\"><p>1.</p>\n<ul class=\"choices\">\n<li><span class=\"box\" aria-hidden=\"true\"></span>Yes</li>\n\
+             <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul></div>\n"
         );
+        // Without a question just before, the choices stand alone.
+        let alone = "<h2>x</h2>\n<ul>\n<li><span class=\"box\" aria-hidden=\"true\"></span>Yes</li>\n\
+                     <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul>";
+        assert!(inline_choices(alone).starts_with("<h2>x</h2>\n<ul class=\"choices\">"));
         // Sentences stay one a line, and so do plain lists.
         let long = "<ul>\n<li><span class=\"box\" aria-hidden=\"true\"></span>I give permission for my student to take part.</li>\n\
                     <li><span class=\"box\" aria-hidden=\"true\"></span>No</li>\n</ul>";
