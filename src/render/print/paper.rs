@@ -103,6 +103,25 @@ fn is_signature(label: &str) -> bool {
 }
 
 fn write_table(table: &Table, out: &mut String) {
+    // `Signature | Name, title and date` over rows of who signs: every row
+    // is a place to sign, and the header says what goes on the line.
+    let signed_by_header = is_form(table) && is_signature(table.head[0].html);
+    if signed_by_header {
+        out.push_str("<table class=\"form-table signature-block\"><thead><tr>");
+        for cell in &table.head {
+            out.push_str("<th scope=\"col\">");
+            out.push_str(cell.html);
+            out.push_str("</th>");
+        }
+        out.push_str("</tr></thead><tbody>\n");
+        for row in &table.body {
+            out.push_str("<tr class=\"sign\"><th scope=\"row\">");
+            out.push_str(row[0].html);
+            out.push_str("</th><td></td></tr>\n");
+        }
+        out.push_str("</tbody></table>");
+        return;
+    }
     if is_form(table) {
         let signs = table.body.iter().any(|row| is_signature(row[0].html));
         out.push_str(if signs {
@@ -351,6 +370,19 @@ mod tests {
             "<tr class=\"sign\"><th scope=\"row\">Parent or guardian signature</th><td></td></tr>"
         ));
         assert!(out.contains("<tr><th scope=\"row\">Date</th><td></td></tr>"));
+    }
+
+    #[test]
+    fn a_signature_header_keeps_what_goes_on_each_line() {
+        let html = "<table><thead><tr><th>Signature</th><th>Name, title and date</th></tr></thead><tbody>\n\
+                    <tr><td>School or district</td><td></td></tr>\n<tr><td>Business partner</td><td></td></tr>\n</tbody></table>";
+        assert_eq!(
+            tables(html),
+            "<table class=\"form-table signature-block\"><thead><tr><th scope=\"col\">Signature</th>\
+             <th scope=\"col\">Name, title and date</th></tr></thead><tbody>\n\
+             <tr class=\"sign\"><th scope=\"row\">School or district</th><td></td></tr>\n\
+             <tr class=\"sign\"><th scope=\"row\">Business partner</th><td></td></tr>\n</tbody></table>"
+        );
     }
 
     #[test]
