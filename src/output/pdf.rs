@@ -176,6 +176,7 @@ pub fn print_all(program: &Path, files: &[OutputFile], stamp: i64) -> Result<Pri
             pdf
         } else {
             browser.open(&local)?;
+            unlink_local_files(&mut browser)?;
             browser
                 .print(PrintOptions { outline: true })
                 .with_context(|| format!("could not print `{}`", doc.path))?
@@ -206,6 +207,7 @@ const MAX_PASSES: usize = 4;
 /// sheet its target starts on. Returns the PDF and those numbers.
 fn print_numbered(browser: &mut Browser, file: &Path) -> Result<(Vec<u8>, BTreeMap<String, u32>)> {
     browser.open(file)?;
+    unlink_local_files(browser)?;
     let wanted: Vec<String> = serde_json::from_value(
         browser
             .evaluate("[...new Set([...document.querySelectorAll('[data-pn]')].map(e => e.dataset.pn))]")?,
@@ -227,6 +229,19 @@ fn print_numbered(browser: &mut Browser, file: &Path) -> Result<(Vec<u8>, BTreeM
         shown = actual;
     }
     bail!("the handbook's page numbers did not settle after {MAX_PASSES} prints")
+}
+
+/// A link to a file beside the document (a handout's link to the site, the
+/// handbook's to a downloadable asset) would point, in the PDF, at the
+/// scratch folder it was printed from: on paper and in an emailed PDF it
+/// leads nowhere, so it is printed as plain text. Links to websites, email
+/// addresses and places inside the document stay.
+fn unlink_local_files(browser: &mut Browser) -> Result<()> {
+    browser.evaluate(
+        "(() => { for (const a of document.querySelectorAll('a[href]')) { const h = a.getAttribute('href'); \
+         if (!/^([a-z][a-z0-9+.-]*:|#)/i.test(h)) a.removeAttribute('href'); } return true; })()",
+    )?;
+    Ok(())
 }
 
 /// Writes `numbers` into the page's `[data-pn]` slots (and empties the
