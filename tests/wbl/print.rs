@@ -193,7 +193,9 @@ fn the_cover_carries_the_release_date_only_when_one_is_given() {
     let fx = fixture();
     fx.adapt(None).success();
     let cover = fx.read("out/print/handbook.html");
-    assert!(cover.contains(r#"<p class="cover-version">Version 1.2.3<br>Published by Test Alliance</p>"#));
+    assert!(cover.contains(
+        r#"<p class="cover-version">Version 1.2.3<br>Published by Test Alliance · Licence: CC-BY-4.0</p>"#
+    ));
     let run = fx.wbl_env(
         &["adapt", "--toolkit", "toolkit", "--out", "out"],
         &[("SOURCE_DATE_EPOCH", "1764547200")],
