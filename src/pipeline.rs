@@ -51,17 +51,20 @@ pub fn build(
     formats: Formats,
     diags: &mut Diagnostics,
 ) -> Result<Build> {
-    build_with(toolkit, district, formats, None, diags)
+    build_with(toolkit, district, formats, None, diags, &mut |_, _| Ok(()))
 }
 
 /// Like [`build`], with the toolkit's page templates parsed once for a
-/// whole release (`wbl publish`).
+/// whole release (`wbl publish`), and `finish` run on the rendered files
+/// before they are packaged, so what it adds (the PDFs of `--pdf`) is in
+/// the bundle.
 pub fn build_with(
     toolkit: &Toolkit,
     district: Option<&Arc<District>>,
     formats: Formats,
     shared: Option<&PageTemplates>,
     diags: &mut Diagnostics,
+    finish: &mut dyn FnMut(&Adapted, &mut Vec<OutputFile>) -> Result<()>,
 ) -> Result<Build> {
     let Some(adapted) = adapt::adapt(toolkit, district, diags) else {
         return Ok(Build {
@@ -70,7 +73,7 @@ pub fn build_with(
         });
     };
     let files = match render::markdown::render_pages_with(&adapted, shared, diags) {
-        Some(pages) if diags.count(Severity::Error) == 0 => Some(outputs(&adapted, &pages, formats)?),
+        Some(pages) if diags.count(Severity::Error) == 0 => Some(outputs(&adapted, &pages, formats, finish)?),
         _ => None,
     };
     Ok(Build {
@@ -83,21 +86,41 @@ pub fn build_with(
 /// the bundle holds them (site, print and handouts together), whichever
 /// command built it; the folder's as the folder holds them, so a folder
 /// with only some outputs gets its own render of them when that differs.
-fn outputs(adapted: &Adapted, pages: &[RenderedPage], formats: Formats) -> Result<Vec<OutputFile>> {
+/// `finish` runs once, on the files the PDFs are printed from: the
+/// bundle's when there is one (the folder gets the same PDFs), else the
+/// folder's.
+fn outputs(
+    adapted: &Adapted,
+    pages: &[RenderedPage],
+    formats: Formats,
+    finish: &mut dyn FnMut(&Adapted, &mut Vec<OutputFile>) -> Result<()>,
+) -> Result<Vec<OutputFile>> {
     // The cartridges are packages of their own, linked to nothing else.
     let in_folder = formats.without(Output::Zip).without(Output::Lms);
     let mut files = Vec::new();
     let mut folder_done = in_folder.is_empty();
+    let mut printed: Option<Vec<OutputFile>> = None;
     if formats.contains(Output::Zip) {
-        let bundled = render::render_outputs(adapted, pages, Formats::BUNDLE)?;
+        let mut bundled = render::render_outputs(adapted, pages, Formats::BUNDLE)?;
+        finish(adapted, &mut bundled)?;
         files.push(bundle::zip(adapted, &bundled, bundle::build_time()?)?);
         if in_folder == Formats::BUNDLE {
             files.extend(bundled);
             folder_done = true;
+        } else {
+            printed = Some(bundled.into_iter().filter(|f| f.path.ends_with(".pdf")).collect());
         }
     }
     if !folder_done {
-        files.extend(render::render_outputs(adapted, pages, in_folder)?);
+        let mut own = render::render_outputs(adapted, pages, in_folder)?;
+        match printed {
+            Some(pdfs) => own.extend(
+                pdfs.into_iter()
+                    .filter(|f| in_folder.contains(Output::of_path(&f.path))),
+            ),
+            None => finish(adapted, &mut own)?,
+        }
+        files.extend(own);
     }
     if formats.contains(Output::Lms) {
         files.extend(render::cartridges(adapted, pages)?);

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use crate::cli::AdaptArgs;
 use crate::diag::{Diagnostics, Severity};
 use crate::output::{Out, Source, Staging};
+use crate::render::OutputFile;
 use crate::report::Reporter;
 use crate::{EXIT_ERROR, fs, output, pipeline};
 
@@ -37,6 +38,7 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         anyhow::bail!("--pdf prints the handbook, so --format must include `print`");
     }
     let browser = if args.pdf {
+        output::stop_cleanly_on_interrupt();
         Some(output::pdf::find_browser()?)
     } else {
         None
@@ -47,9 +49,33 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         Some(dir) => pipeline::load_district(dir, &mut diags)?,
         None => None,
     };
+    // With --pdf the documents are printed once rendered and before they
+    // are packaged, so the bundle holds the PDFs and the handbook's HTML
+    // carries the page numbers its PDF shows.
+    let mut print_pdfs = |_: &crate::adapt::Adapted, files: &mut Vec<OutputFile>| -> Result<()> {
+        let Some(browser) = &browser else {
+            return Ok(());
+        };
+        reporter.verbose(&format!("printing PDFs with {}", browser.display()));
+        let printed = output::pdf::print_all(browser, files, output::bundle::build_time()?)?;
+        for file in printed.files {
+            match files.iter_mut().find(|f| f.path == file.path) {
+                Some(old) => *old = file,
+                None => files.push(file),
+            }
+        }
+        Ok(())
+    };
     let (files, lock_update, lms_hint) = match (&toolkit, args.district.is_some(), &district) {
         (Some(toolkit), false, _) | (Some(toolkit), true, Some(_)) => {
-            let build = pipeline::build(toolkit, district.as_ref(), args.format, &mut diags)?;
+            let build = pipeline::build_with(
+                toolkit,
+                district.as_ref(),
+                args.format,
+                None,
+                &mut diags,
+                &mut print_pdfs,
+            )?;
             let hint = build
                 .adapted
                 .as_ref()
@@ -84,16 +110,6 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
     let staging = Staging::new(&out)?;
     for file in &files {
         staging.write(&file.path, &file.bytes)?;
-    }
-    if let Some(browser) = &browser {
-        reporter.verbose(&format!("printing the handbook with {}", browser.display()));
-        let dir = staging.path();
-        output::pdf::print(
-            browser,
-            &dir.join("print/handbook.html"),
-            &dir.join("print/handbook.pdf"),
-        )
-        .context(unchanged.clone())?;
     }
     let lock_path = lock.as_ref().map(|l| l.path().to_path_buf());
     staging.commit_then(|| match lock {

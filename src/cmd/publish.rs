@@ -395,7 +395,14 @@ fn build_one(
             },
             None => None,
         };
-        let build = pipeline::build_with(toolkit, district.as_ref(), BUNDLE_ONLY, shared, &mut diags)?;
+        let build = pipeline::build_with(
+            toolkit,
+            district.as_ref(),
+            BUNDLE_ONLY,
+            shared,
+            &mut diags,
+            &mut |_, _| Ok(()),
+        )?;
         let Some(zip) = build
             .files
             .and_then(|files| files.into_iter().find(|f| f.path.ends_with(".zip")))

@@ -150,6 +150,29 @@ pub struct FrontMatter {
     pub part: Option<String>,
     /// District pages only: the page a new page follows.
     pub after: Option<String>,
+    /// A print layout for a kind of document (`flyer`, `certificate`),
+    /// chosen here rather than by page id so a district's own page can
+    /// use it too.
+    pub layout: Option<Layout>,
+}
+
+/// The print layouts a page may ask for in its front matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One sheet: a large title, the key facts and whom to contact.
+    Flyer,
+    /// One landscape sheet with the district's logo, name and signature lines.
+    Certificate,
+}
+
+impl Layout {
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Flyer => "flyer",
+            Layout::Certificate => "certificate",
+        }
+    }
 }
 
 /// One Markdown page as written, with its headings found.

@@ -32,7 +32,14 @@ fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
         .district
         .as_ref()
         .map_or_else(|| s.get("readme_any_district").to_string(), |d| d.name.clone());
-    let handouts = files.iter().filter(|f| f.path.starts_with("handouts/")).count();
+    // Each handout once, whether or not `--pdf` put a PDF beside it.
+    let handouts = files
+        .iter()
+        .filter(|f| {
+            f.path.starts_with("handouts/") && f.path.ends_with(".html") && !f.path.ends_with("/index.html")
+        })
+        .count();
+    let has_pdf = files.iter().any(|f| f.path == "print/handbook.pdf");
     // The file list is a two-column table: its second column's lines all
     // start at the same place.
     let row = |file: &str, text: &str| {
@@ -54,6 +61,9 @@ fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
     );
     text.push_str(&row("site/index.html", s.get("readme_site")));
     text.push_str(&row("print/handbook.html", s.get("readme_handbook")));
+    if has_pdf {
+        text.push_str(&row("print/handbook.pdf", s.get("readme_handbook_pdf")));
+    }
     text.push_str(&row(
         "handouts/",
         &s.format("readme_handouts", &[("n", &handouts.to_string())]),

@@ -19,6 +19,7 @@
 //!   replaced and the link is kept.
 
 pub mod bundle;
+pub mod cdp;
 mod interrupt;
 pub mod pdf;
 mod swap;
@@ -453,6 +454,13 @@ impl Drop for Staging {
 
 /// Removes `file` if Ctrl-C stops the run before [`forget_on_interrupt`]:
 /// for what a run writes outside OUT before the swap (the new `wbl.lock`).
+/// Makes Ctrl-C end the run with exit 130 from now on, removing what
+/// is registered by then: for work before any staging folder exists (the
+/// PDFs are printed in a scratch folder before OUT's staging).
+pub fn stop_cleanly_on_interrupt() {
+    interrupt::install();
+}
+
 pub fn remove_on_interrupt(file: &Path) {
     interrupt::install();
     interrupt::register_file(file);

@@ -293,7 +293,8 @@ fn tag_end(rest: &str, close: &str) -> Option<usize> {
             Some(q) if b == q => quote = None,
             Some(_) => {}
             None if matches!(b, b'"' | b'\'' | b'`') => quote = Some(b),
-            None if rest[i..].starts_with(close) => return Some(i),
+            // Compared as bytes: `i` may sit inside a multi-byte character.
+            None if bytes[i..].starts_with(close.as_bytes()) => return Some(i),
             None => {}
         }
         i += 1;
@@ -516,6 +517,15 @@ mod tests {
         let long = "x".repeat(1000);
         let text = format!("{{% for i in range(end=100000) %}}{long}{{% endfor %}}");
         assert!(fill(&text, &context()).unwrap_err().contains("grew past 32 MB"));
+    }
+
+    #[test]
+    fn a_tag_holding_multi_byte_text_is_scanned_without_panicking() {
+        // Found by the property tests: `{%` followed by text with a
+        // three-byte character and no closing `%}`.
+        let _ = prepare("{%>\u{e000} é | a |\n");
+        let _ = prepare("{{ \u{e000}");
+        assert!(prepare("{% if x %}é{% endif %}").is_ok());
     }
 
     #[test]

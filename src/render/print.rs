@@ -5,7 +5,9 @@
 //! links rewritten to anchors, images embedded so a file prints right
 //! wherever it is opened.
 
-use std::collections::BTreeMap;
+mod paper;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use anyhow::Result;
@@ -15,9 +17,11 @@ use tera::Value;
 use super::markdown::{Hole, RenderedPage, escape_into};
 use super::templates::{self, map};
 use super::{Links, Output, OutputFile, common_context, district_name, page_meta};
-use crate::adapt::Adapted;
+use crate::adapt::{Adapted, AdaptedPage};
+use crate::content::{Audience, Layout};
 use crate::embedded;
 use crate::i18n::Strings;
+pub use paper::fill_page_numbers;
 
 type Assets = BTreeMap<String, Arc<[u8]>>;
 
@@ -157,22 +161,63 @@ fn css_string(s: &str) -> String {
     out
 }
 
-/// `@page` rules: US Letter, margins, and running headers and footers
-/// (Chromium prints `@page` margin boxes). A handbook's cover sheet goes
-/// without them; a handout's first sheet keeps its page number.
-fn running_css(left: &str, right: &str, plain_cover: bool, strings: &Strings) -> String {
+/// How a document meets the paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sheet<'a> {
+    /// The handbook: running header and page numbers on every sheet but
+    /// the cover.
+    Handbook,
+    /// A handout: page numbers and where it comes from on every sheet, a
+    /// running header from the second on.
+    Handout { source: &'a str },
+    /// A flyer or a certificate: a sheet of its own, nothing in the margins.
+    Single { landscape: bool },
+}
+
+/// `@page` rules: US Letter with 1 in margins, and running headers and
+/// footers (Chromium prints `@page` margin boxes). The margin boxes are
+/// centred in the 1 in margin, so nothing prints within 0.4 in of an edge,
+/// and their type is smaller than the body's.
+fn running_css(left: &str, right: &str, sheet: Sheet<'_>, strings: &Strings) -> String {
+    const BOX: &str = "font: 8.5pt system-ui, sans-serif; color: #4a5561;";
+    if let Sheet::Single { landscape } = sheet {
+        let size = if landscape { "letter landscape" } else { "letter" };
+        return format!("@page {{\n  size: {size};\n  margin: 0.6in;\n}}\n");
+    }
+    if let Sheet::Handout { source } = sheet {
+        // A handout's own header names the district on its first sheet,
+        // and a form needs every inch: narrower margins, the running header
+        // from the second sheet on (set at the foot of its margin, clear
+        // of the edge), and where it comes from printed in the footer
+        // rather than in a closing paragraph that could fall onto a sheet
+        // of its own.
+        return format!(
+            "@page {{\n  size: letter;\n  margin: 0.6in 0.75in 1in;\n  \
+             @top-left {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
+             @top-right {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
+             @bottom-left {{ content: {}; {BOX} }}\n  \
+             @bottom-right {{ content: {}; {BOX} }}\n}}\n\
+             @page :first {{\n  @top-left {{ content: none; }}\n  @top-right {{ content: none; }}\n}}\n",
+            css_string(left),
+            css_string(right),
+            css_string(source),
+            page_counter(strings)
+        );
+    }
     let mut css = format!(
-        "@page {{\n  size: letter;\n  margin: 0.7in 0.75in 0.8in;\n  \
-         @top-left {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
-         @top-right {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n  \
-         @bottom-center {{ content: {}; font: 8.5pt system-ui, sans-serif; color: #4a5561; }}\n}}\n",
+        "@page {{\n  size: letter;\n  margin: 1in;\n  \
+         @top-left {{ content: {}; {BOX} }}\n  \
+         @top-right {{ content: {}; {BOX} }}\n  \
+         @bottom-center {{ content: {}; {BOX} }}\n}}\n",
         css_string(left),
         css_string(right),
         page_counter(strings)
     );
-    if plain_cover {
+    if sheet == Sheet::Handbook {
+        // The cover is printed edge to edge, without running header or
+        // footer.
         css.push_str(
-            "@page :first {\n  @top-left { content: none; }\n  @top-right { content: none; }\n  @bottom-center { content: none; }\n}\n",
+            "@page cover {\n  margin: 0;\n  @top-left { content: none; }\n  @top-right { content: none; }\n  @bottom-center { content: none; }\n}\n",
         );
     }
     css
@@ -238,11 +283,75 @@ fn logo_src(adapted: &Adapted) -> Option<String> {
     Some(out)
 }
 
+/// A page's HTML made for paper: header cells with their scope, form
+/// tables as labels and blanks, a line after "Other:".
+fn for_paper(html: &str) -> String {
+    paper::inline_choices(&paper::write_in_lines(&paper::tables(html)))
+}
+
+/// A checklist whose sections are named for its readers (`## Teachers
+/// {#teachers}`, `## Partners {#partners}`) is a set of lists, one per
+/// role, each handed to its own reader: each starts a sheet of its own.
+fn sheet_per_section(page: &AdaptedPage, rendered: &RenderedPage) -> bool {
+    use crate::content::Kind;
+    let roles = rendered
+        .headings
+        .iter()
+        .filter(|(level, id, _)| {
+            *level == 2
+                && ["teachers", "partners", "students", "families", "coordinators"].contains(&id.as_str())
+        })
+        .count();
+    page.meta.kind == Kind::Checklist && roles >= 2
+}
+
+/// A handout written for students, families or partners (no teacher or
+/// coordinator among its readers) is handed to them as it is: it carries
+/// none of the notes that tell staff what it is for.
+fn for_readers(page: &AdaptedPage) -> bool {
+    !page.meta.audience.is_empty()
+        && !page
+            .meta
+            .audience
+            .iter()
+            .any(|a| matches!(a, Audience::Teachers | Audience::Coordinators))
+}
+
+/// The date a release is dated on the cover: from
+/// `SOURCE_DATE_EPOCH`, which release builds set; without it the cover
+/// carries no date, since the clock would make two builds differ.
+fn cover_date(strings: &Strings) -> Option<String> {
+    let epoch: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let (year, month, day, ..) = crate::util::time::civil(epoch);
+    Some(strings.date(year, month, day))
+}
+
+/// The footer line of a handout's sheets: "From the Micro-internship
+/// Toolkit 1.0.0, adapted for …".
+fn handout_source(adapted: &Adapted, strings: &Strings) -> String {
+    let t = &adapted.toolkit;
+    let mut line = format!("{} {} {}", strings.get("from_the"), t.title, t.version);
+    if let Some(d) = &adapted.district {
+        line.push_str(&format!(", {} {}", strings.get("adapted_for"), d.short_name));
+    }
+    line
+}
+
+/// "(see page 12)" after a cross-reference, in print, once `--pdf` has
+/// filled in the number.
+fn cross_reference_css(strings: &Strings) -> String {
+    format!(
+        "@media print {{\n  .xref:not(:empty)::before {{ content: {}; }}\n  .xref:not(:empty)::after {{ content: \")\"; }}\n}}\n",
+        css_string(&format!(" ({} ", strings.get("see_page")))
+    )
+}
+
 /// `print/handbook.html`.
 pub fn handbook(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
     let mut ctx = common_context(adapted, &strings);
     let mut content = String::new();
+    let ids: BTreeSet<&str> = adapted.pages.iter().map(|p| p.id.as_str()).collect();
     let parts: Vec<Value> = adapted
         .parts
         .iter()
@@ -256,7 +365,8 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
                     pages[i].body.resolve(&mut content, &mut |hole, out| {
                         handbook_hole(hole, &page.id, &adapted.assets, links, out)
                     });
-                    page_meta(page, &strings, [("content", content.as_str().into())])
+                    let html = paper::cross_references(&for_paper(&content), &page.id, &ids);
+                    page_meta(page, &strings, [("content", html.into())])
                 })
                 .collect();
             map([
@@ -273,11 +383,17 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
             ("css", embedded::template("print/print.css").into()),
             (
                 "running_css",
-                (running_css(district_name(adapted), &adapted.toolkit.title, true, &strings)
-                    + &chapter_css(adapted))
+                (running_css(
+                    district_name(adapted),
+                    &adapted.toolkit.title,
+                    Sheet::Handbook,
+                    &strings,
+                ) + &chapter_css(adapted)
+                    + &cross_reference_css(&strings))
                     .into(),
             ),
             ("logo_src", logo_src(adapted).into()),
+            ("built", cover_date(&strings).into()),
         ],
     );
     let mut files = vec![OutputFile::text(
@@ -307,6 +423,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
             ("logo_src", logo_src(adapted).into()),
         ],
     );
+    let source = handout_source(adapted, &strings);
     let mut files = adapted
         .pages
         .par_iter()
@@ -317,15 +434,36 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
             rendered.body.resolve(&mut content, &mut |hole, out| {
                 handout_hole(hole, &page.id, &adapted.assets, links, out)
             });
+            let layout = page.meta.layout;
+            let sheet = match layout {
+                Some(Layout::Flyer) => Sheet::Single { landscape: false },
+                Some(Layout::Certificate) => Sheet::Single { landscape: true },
+                None => Sheet::Handout { source: &source },
+            };
+            let mut html = for_paper(&content);
+            // A flyer's opening paragraph is its lead, set large across the
+            // sheet above the columns of facts.
+            let mut lead = String::new();
+            if layout == Some(Layout::Flyer)
+                && html.starts_with("<p>")
+                && let Some(end) = html.find("</p>")
+            {
+                lead = html[..end + "</p>".len()].to_string();
+                html.replace_range(..end + "</p>".len(), "");
+            }
             let mut ctx = common.clone();
             templates::extend(
                 &mut ctx,
                 [
                     ("page", page_meta(page, &strings, [])),
-                    ("content", content.as_str().into()),
+                    ("content", html.into()),
+                    ("lead", lead.into()),
+                    ("layout", layout.map_or("document", Layout::name).into()),
+                    ("for_readers", for_readers(page).into()),
+                    ("sheet_per_section", sheet_per_section(page, rendered).into()),
                     (
                         "running_css",
-                        running_css(district_name, &page.meta.title, false, &strings).into(),
+                        running_css(district_name, &page.meta.title, sheet, &strings).into(),
                     ),
                 ],
             );

@@ -15,6 +15,12 @@
 //            its target inside <main>; every element Tab reaches has a visible
 //            focus indicator (outline or box-shadow) and is on screen
 //   mobile   at 375 CSS px (a phone) the page does not scroll sideways
+//   print    (the handbook and each handout) laid out with print media at
+//            the width of its text block (the paper size less the margins
+//            of its @page rule), no element is wider than that block and
+//            none scrolls or clips sideways: Chromium shrinks a whole
+//            document to fit its widest element, so one would print every
+//            sheet in small type
 // It saves screenshots of the home page and one content page (desktop 1280 px
 // and mobile 375 px) per output, prints a per-page report and exits 1 when any
 // check fails (2 on a usage or setup error).
@@ -602,6 +608,89 @@ async function mobileCheck(ctx, out, page) {
   }
 }
 
+// ---------------------------------------------------------------- print width
+
+// Documents made to be printed: the handbook and every standalone handout.
+function isPrintDocument(page) {
+  return page === 'print/handbook.html' || (/^handouts\/.+\.html$/.test(page) && !/(^|\/)index\.html$/.test(page));
+}
+
+// The text block's width in CSS px, from the document's first @page rule
+// without a selector: its size (letter, a4, legal, or lengths; landscape)
+// less its left and right margins.
+function textBlockWidth() {
+  const PX = { in: 96, cm: 96 / 2.54, mm: 96 / 25.4, pt: 96 / 72, pc: 16, px: 1 };
+  const len = (v, dflt) => {
+    const m = /^(-?[\d.]+)(in|cm|mm|pt|pc|px)$/.exec((v || '').trim());
+    return m ? parseFloat(m[1]) * PX[m[2]] : dflt;
+  };
+  const SIZES = { letter: [8.5 * 96, 11 * 96], legal: [8.5 * 96, 14 * 96], a4: [210 * PX.mm, 297 * PX.mm], a5: [148 * PX.mm, 210 * PX.mm] };
+  let rule = null;
+  for (const sheet of document.styleSheets) {
+    for (const r of sheet.cssRules) {
+      if (r.type === CSSRule.PAGE_RULE && !r.selectorText) rule = rule || r;
+    }
+  }
+  let [w, h] = SIZES.letter;
+  let left = 96;
+  let right = 96;
+  if (rule) {
+    const size = rule.style.getPropertyValue('size').trim().split(/\s+/).filter(Boolean);
+    const named = size.find((s) => SIZES[s.toLowerCase()]);
+    if (named) [w, h] = SIZES[named.toLowerCase()];
+    const lengths = size.map((s) => len(s, null)).filter((n) => n !== null);
+    if (lengths.length) [w, h] = [lengths[0], lengths[1] ?? lengths[0]];
+    if (size.includes('landscape')) [w, h] = [Math.max(w, h), Math.min(w, h)];
+    else if (size.includes('portrait')) [w, h] = [Math.min(w, h), Math.max(w, h)];
+    left = len(rule.style.marginLeft, left);
+    right = len(rule.style.marginRight, right);
+  }
+  return { width: Math.floor(w - left - right), height: Math.floor(h) };
+}
+
+async function printWidthCheck(ctx, out, page) {
+  const { p, url } = await newPage(ctx, out, page, 'file', 'print width');
+  try {
+    await p.goto(url, { waitUntil: 'load' });
+    await p.emulateMedia({ media: 'print' });
+    const block = await p.evaluate(textBlockWidth);
+    await p.setViewportSize({ width: block.width, height: block.height });
+    const r = await p.evaluate((w) => {
+      const describe = (e) => {
+        let d = e.tagName.toLowerCase();
+        if (e.id) d += `#${e.id}`;
+        if (e.classList.length) d += '.' + [...e.classList].join('.');
+        const t = (e.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+        return `${d}${t ? ` "${t}"` : ''}`;
+      };
+      const all = [...document.body.querySelectorAll('*')].filter((e) => e.getClientRects().length > 0);
+      const wide = all.filter((e) => {
+        const b = e.getBoundingClientRect();
+        return b.right > w + 0.5 || b.left < -0.5;
+      });
+      const leaves = wide.filter((e) => !wide.some((o) => o !== e && e.contains(o)));
+      // Content wider than its own box that the box scrolls or clips: on
+      // paper the rest is lost.
+      const clipped = all.filter((e) => {
+        const cs = getComputedStyle(e);
+        return cs.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1;
+      });
+      return {
+        sw: document.documentElement.scrollWidth,
+        wide: leaves.slice(0, 5).map((e) => `${describe(e)} (${Math.round(e.getBoundingClientRect().width)}px, right edge ${Math.round(e.getBoundingClientRect().right)}px)`),
+        wideCount: leaves.length,
+        clipped: clipped.slice(0, 5).map((e) => `${describe(e)} (${e.scrollWidth}px in ${e.clientWidth}px)`),
+      };
+    }, block.width);
+    if (r.wideCount || r.sw > block.width) {
+      fail(out, page, 'print', `wider than the ${block.width}px text block in print (document ${r.sw}px): ${r.wide.join('; ')}`);
+    }
+    if (r.clipped.length) fail(out, page, 'print', `content cut off sideways in print: ${r.clipped.join('; ')}`);
+  } finally {
+    await p.close();
+  }
+}
+
 // ---------------------------------------------------------------- links
 
 const idCache = new Map(); // absolute html path -> Set of ids
@@ -853,6 +942,7 @@ async function main() {
         }
         await timed('keyboard', () => keyboardChecks(desktopCtx, out, page, full));
         await timed('mobile', () => mobileCheck(mobileCtx, out, page));
+        if (isPrintDocument(page)) await timed('print', () => printWidthCheck(desktopCtx, out, page));
       } catch (e) {
         fail(out, page, 'error', `check crashed: ${e.message.split('\n')[0]}`);
       }

@@ -40,12 +40,17 @@ edit(path.join(site, pB), (h) =>
 );
 // Page C: low contrast text, missing image.
 edit(path.join(site, pC), (h) => h.replace('</main>', '<p style="color:#bbb">low contrast</p><img src="assets/missing.png" alt=""></main>'));
+// A handout gets a box wider than the printed text block (as a 2 in
+// minimum width on blank cells once made a whole handbook print small).
+const handouts = path.join(out, 'handouts');
+const hA = fs.readdirSync(handouts).filter((f) => f.endsWith('.html') && f !== 'index.html').sort()[0];
+edit(path.join(handouts, hA), (h) => h.replace('</main>', '<div style="width:9in">wide on paper</div></main>'));
 // Every card link on the home page loses its focus indicator.
 fs.appendFileSync(path.join(site, 'wbl.css'), '\n.card > a:focus-visible { outline: none !important; box-shadow: none !important; }\n');
 
 const res = spawnSync(process.execPath, [path.join(HERE, 'check.mjs'), '--screenshots', path.join(tmp, 'shots'), out], {
   encoding: 'utf8',
-  env: { ...process.env, WBL_PAGES: ['index.html', pA, pB, pC].map((p) => `site/${p}`).join(',') },
+  env: { ...process.env, WBL_PAGES: [...['index.html', pA, pB, pC].map((p) => `site/${p}`), `handouts/${hA}`].join(',') },
 });
 const report = res.stdout + res.stderr;
 
@@ -63,11 +68,12 @@ const expected = [
   [`${pC}: axe color-contrast`, () => section(pC).includes('color-contrast (serious)')],
   [`${pC}: missing image`, () => section(pC).includes('assets/missing.png does not exist')],
   ['index.html: no focus indicator', () => section('index.html').includes('no visible focus outline')],
+  [`${hA}: wider than the printed text block`, () => section(hA, 'handouts').includes('wider than the')],
 ];
 
-function section(page) {
+function section(page, folder = 'site') {
   const lines = report.split('\n');
-  const i = lines.findIndex((l) => l.trim() === `FAIL  site/${page}`);
+  const i = lines.findIndex((l) => l.trim() === `FAIL  ${folder}/${page}`);
   if (i < 0) return '';
   const body = [];
   for (const l of lines.slice(i + 1)) {

@@ -574,7 +574,7 @@ fn handouts_have_printable_copies_linked_from_their_pages() {
             // The copy is the print layout, with the district's header.
             let html = generic.text(&copy);
             assert!(
-                html.contains("class=\"handout\"") && html.contains("Desert Valley Unified School District")
+                html.contains("class=\"handout ") && html.contains("Desert Valley Unified School District")
             );
         }
     }

@@ -15,6 +15,7 @@ mod lock;
 mod onboard;
 mod overrides;
 mod pipeline;
+mod print;
 mod publish;
 mod reliability;
 mod schema;

@@ -340,30 +340,19 @@ fn a_killed_run_leaves_out_whole_and_the_next_run_cleans_up() {
     add_override(&fx);
 
     let (mut child, browser) = adapt_until_printing(&fx);
-    // Every file is written and the PDF is being printed: the latest
-    // moment before the swap.
-    assert_eq!(staging_folders(&fx).len(), 1, "{:?}", staging_folders(&fx));
+    // Every page is rendered and the PDFs are being printed, in a scratch
+    // folder, before OUT's staging folder or the new lock exist.
     signal("-KILL", &child.id().to_string());
     let status = child.wait().unwrap();
     signal("-KILL", &browser);
     assert_eq!(status.signal(), Some(9));
     assert_eq!(fx.tree("out"), before, "OUT is the previous build, whole");
     assert_eq!(fx.read("d/wbl.lock"), lock, "the lock is replaced only with OUT");
-    let left = staging_folders(&fx);
-    assert_eq!(left.len(), 1);
-    assert!(left[0].starts_with(".out.wbl-new-"), "{left:?}");
-    assert_eq!(staged_locks(&fx).len(), 1, "the new lock was staged");
+    assert!(staging_folders(&fx).is_empty(), "{:?}", staging_folders(&fx));
+    assert!(staged_locks(&fx).is_empty());
 
     let run = fx.adapt(Some("d"));
     run.success();
-    assert!(
-        run.stderr.contains(&format!(
-            "removed `{}`, which an interrupted run left beside `out`",
-            left[0]
-        )),
-        "{}",
-        run.stderr
-    );
     assert!(staging_folders(&fx).is_empty());
     assert!(staged_locks(&fx).is_empty());
     assert!(fx.read("d/wbl.lock").contains("target = \"intro#overview\""));
@@ -383,12 +372,7 @@ fn ctrl_c_removes_the_unfinished_output() {
     let run = finish(child);
     signal("-KILL", &browser);
     assert_eq!(run.code, 130, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("interrupted: the unfinished output was removed; `out` is unchanged"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("interrupted"), "{}", run.stderr);
     assert!(staging_folders(&fx).is_empty(), "{:?}", staging_folders(&fx));
     assert_eq!(fx.tree("out"), before);
     assert!(staged_locks(&fx).is_empty(), "{:?}", staged_locks(&fx));
