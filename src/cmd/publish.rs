@@ -28,8 +28,8 @@ use crate::render::{Formats, Output};
 use crate::report::Reporter;
 use crate::{EXIT_ERROR, fs, pipeline};
 
-/// Only the bundle, built as `wbl adapt` builds it.
-const BUNDLE_ONLY: Formats = Formats::of(&[Output::Zip]);
+/// The bundle and the LMS cartridges, built as `wbl adapt` builds them.
+const BUNDLE_ONLY: Formats = Formats::of(&[Output::Zip, Output::Lms]);
 
 /// What building one bundle gave.
 struct Outcome {
@@ -41,6 +41,8 @@ struct Outcome {
     id: Option<String>,
     district: Option<(String, String)>,
     bundle: Option<(String, u64, String)>,
+    /// The LMS cartridges beside the bundle (file, size, SHA-256).
+    cartridges: Vec<(String, u64, String)>,
     diags: Diagnostics,
     failure: Option<String>,
 }
@@ -170,6 +172,9 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
     for o in &built {
         let (file, _, sha) = o.bundle.as_ref().expect("built");
         sums.push_str(&format!("{sha}  {file}\n"));
+        for (file, _, sha) in &o.cartridges {
+            sums.push_str(&format!("{sha}  {file}\n"));
+        }
     }
     staging.write("SHA256SUMS", sums.as_bytes())?;
     staging.write(
@@ -247,6 +252,7 @@ fn duplicate_ids(outcomes: &mut [Outcome]) -> Diagnostics {
                 o.failure = Some(message.clone());
             }
             o.bundle = None;
+            o.cartridges.clear();
         }
         let manifest = outcomes[users[1]]
             .path
@@ -368,7 +374,11 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// A built bundle: the district's id and name, and the zip's file name,
 /// size and SHA-256.
-type Built = (Option<(String, String)>, (String, u64, String));
+type Built = (
+    Option<(String, String)>,
+    (String, u64, String),
+    Vec<(String, u64, String)>,
+);
 
 fn build_one(
     toolkit: &Toolkit,
@@ -403,10 +413,11 @@ fn build_one(
             &mut diags,
             &mut |_, _| Ok(()),
         )?;
-        let Some(zip) = build
-            .files
-            .and_then(|files| files.into_iter().find(|f| f.path.ends_with(".zip")))
-        else {
+        let Some(files) = build.files else {
+            return Ok(None);
+        };
+        let (zips, cartridges): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.path.ends_with(".zip"));
+        let Some(zip) = zips.into_iter().next() else {
             return Ok(None);
         };
         if diags.has_errors() || (deny_warnings && diags.count(Severity::Warning) > 0) {
@@ -418,14 +429,24 @@ fn build_one(
             return Ok(None);
         }
         staging.write(&zip.path, &zip.bytes)?;
+        let mut written = Vec::new();
+        for file in cartridges.iter().filter(|f| f.path.starts_with("lms/")) {
+            staging.write(&file.path, &file.bytes)?;
+            written.push((
+                file.path.clone(),
+                file.bytes.len() as u64,
+                sha256_hex(&file.bytes),
+            ));
+        }
         let info = district.as_ref().map(|d| (d.id.clone(), d.name.clone()));
         Ok(Some((
             info,
             (zip.path.clone(), zip.bytes.len() as u64, sha256_hex(&zip.bytes)),
+            written,
         )))
     })();
-    let (district, bundle, failure) = match result {
-        Ok(Some((district, bundle))) => (district, Some(bundle), None),
+    let (district, bundle, cartridges, failure) = match result {
+        Ok(Some((district, bundle, cartridges))) => (district, Some(bundle), cartridges, None),
         Ok(None) => {
             let first = diags
                 .items()
@@ -438,9 +459,9 @@ fn build_one(
                     _ => d.message.clone(),
                 })
                 .unwrap_or_else(|| "failed".to_string());
-            (None, None, Some(first))
+            (None, None, Vec::new(), Some(first))
         }
-        Err(e) => (None, None, Some(format!("{e:#}"))),
+        Err(e) => (None, None, Vec::new(), Some(format!("{e:#}"))),
     };
     Outcome {
         folder,
@@ -448,6 +469,7 @@ fn build_one(
         id,
         district,
         bundle,
+        cartridges,
         diags,
         failure,
     }
@@ -476,6 +498,7 @@ fn release_json(toolkit: &Toolkit, shard: Shard, time: i64, outcomes: &[Outcome]
         "shard": format!("{}/{}", shard.index, shard.count),
         "generic": outcomes.iter().find(|o| o.folder.is_none()).map(|o| json!({
             "bundle": bundle_json(o),
+            "cartridges": o.cartridges.iter().map(|(file, size, sha)| json!({ "file": file, "size": size, "sha256": sha })).collect::<Vec<_>>(),
             "warnings": warnings(o),
             "error": o.failure,
         })),
@@ -484,6 +507,7 @@ fn release_json(toolkit: &Toolkit, shard: Shard, time: i64, outcomes: &[Outcome]
             "id": o.district.as_ref().map(|d| &d.0),
             "name": o.district.as_ref().map(|d| &d.1),
             "bundle": bundle_json(o),
+            "cartridges": o.cartridges.iter().map(|(file, size, sha)| json!({ "file": file, "size": size, "sha256": sha })).collect::<Vec<_>>(),
             "warnings": warnings(o),
             "error": o.failure,
         })).collect::<Vec<_>>(),

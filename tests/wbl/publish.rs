@@ -48,12 +48,24 @@ fn publishes_every_district_with_checksums() {
     assert!(bundles.contains_key("mini-1.2.3.zip"));
     assert!(bundles.contains_key("district-03-mini-1.2.3.zip"));
 
-    // SHA256SUMS in `sha256sum -c` format, verified here by hand.
+    // Every district also gets its two LMS cartridges.
+    let files: BTreeMap<String, Vec<u8>> = fx.tree("rel").into_iter().collect();
+    for name in ["district-03-mini-1.2.3", "mini-1.2.3"] {
+        assert!(
+            files.contains_key(&format!("lms/{name}.imscc")),
+            "{:?}",
+            files.keys()
+        );
+        assert!(files.contains_key(&format!("lms/{name}-canvas.imscc")));
+    }
+
+    // SHA256SUMS in `sha256sum -c` format, verified here by hand: each
+    // bundle and cartridge once.
     let sums = fx.read("rel/SHA256SUMS");
-    assert_eq!(sums.lines().count(), 6);
+    assert_eq!(sums.lines().count(), 18);
     for line in sums.lines() {
         let (hash, name) = line.split_once("  ").expect("two spaces between hash and name");
-        let digest: String = Sha256::digest(&bundles[name])
+        let digest: String = Sha256::digest(&files[name])
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
@@ -73,6 +85,10 @@ fn publishes_every_district_with_checksums() {
         bundles["district-02-mini-1.2.3.zip"].len()
     );
     assert!(districts.iter().all(|d| d["error"].is_null()));
+    assert_eq!(
+        districts[2]["cartridges"][0]["file"],
+        "lms/district-02-mini-1.2.3-canvas.imscc"
+    );
 }
 
 #[test]
