@@ -487,7 +487,12 @@ fn a_release_lists_each_bundle_once_and_verifies_with_sha256sum() {
     // More jobs than bundles: capped to the work there is.
     publish(&fx, &["--jobs", "65535"]).success();
     let sums = fx.read("rel/SHA256SUMS");
-    let names: Vec<&str> = sums.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+    // Each bundle once, each followed by its two LMS cartridges.
+    let names: Vec<&str> = sums
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1)
+        .filter(|n| n.ends_with(".zip"))
+        .collect();
     assert_eq!(
         names,
         [
@@ -497,6 +502,12 @@ fn a_release_lists_each_bundle_once_and_verifies_with_sha256sum() {
             "mini-1.2.3.zip"
         ]
     );
+    let mut all: Vec<&str> = sums.lines().map(|l| l.split_once("  ").unwrap().1).collect();
+    let count = all.len();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), count, "a file is listed twice:\n{sums}");
+    assert_eq!(count, 12);
     let release: serde_json::Value = serde_json::from_str(&fx.read("rel/release.json")).unwrap();
     let files: Vec<&str> = release["districts"]
         .as_array()
