@@ -476,6 +476,37 @@ mod tests {
     }
 
     #[test]
+    fn translation_entries_round_trip_and_an_old_lock_still_reads() {
+        let old = "toolkit = \"kit\"\n\n[[override]]\ntarget = \"a\"\nversion = \"1.0.0\"\nsha256 = \"x\"\nupstream = \"old\"\n";
+        let lock: Lock = toml::from_str(old).unwrap();
+        assert!(lock.translations.is_empty());
+        // Writing it again adds no empty translation table.
+        assert!(!lock.to_toml().contains("translation"));
+
+        let mut lock = Lock::new("kit");
+        set_translation(
+            &mut lock.translations,
+            TranslationEntry::new("es", "p#b", "1.0.0", "## B\n"),
+        );
+        set_translation(
+            &mut lock.translations,
+            TranslationEntry::new("es", "p#a", "1.0.0", "## A\n"),
+        );
+        set_translation(
+            &mut lock.translations,
+            TranslationEntry::new("es", "p#a", "1.1.0", "## A!\n"),
+        );
+        assert_eq!(lock.translations.len(), 2);
+        assert_eq!(
+            find_translation(&lock.translations, "es", "p#a").unwrap().version,
+            "1.1.0"
+        );
+        assert!(find_translation(&lock.translations, "fr", "p#a").is_none());
+        let back: Lock = toml::from_str(&lock.to_toml()).unwrap();
+        assert_eq!(back, lock);
+    }
+
+    #[test]
     fn statuses() {
         let mut lock = Lock::new("kit");
         lock.set(Entry::new("a", "1.0.0", "old"));
