@@ -511,7 +511,7 @@ pub fn district_pairs(toolkit: &Toolkit, d: &District, diags: &mut Diagnostics) 
     }
 
     let siblings = translated_files("sections")?;
-    let has_lang_ops = d.manifest.text.contains("lang");
+    let has_lang_ops = has_lang_key(&d.manifest.text);
     if siblings.is_empty() && !has_lang_ops {
         return Ok(out);
     }
@@ -595,6 +595,17 @@ pub fn district_pairs(toolkit: &Toolkit, d: &District, diags: &mut Diagnostics) 
         }
     }
     Ok(out)
+}
+
+/// Whether TOML text may set a `lang` key, so a release of many districts
+/// reads each district.toml a second time only when it can matter
+/// (`language = "en"` does not count).
+fn has_lang_key(text: &str) -> bool {
+    text.match_indices("lang").any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + 4..].trim_start_matches([' ', '\t', '"', '\'']);
+        before.is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '-')) && after.starts_with('=')
+    })
 }
 
 /// The toolkit's text under a target: the section (heading and
@@ -804,6 +815,16 @@ mod tests {
         retitled.source = units(Some(("New title", "Sum")), EN)[0].text.clone();
         assert!(matches!(status(&entries, &retitled), Status::Stale { .. }));
         assert_eq!(status(&[], &p3[0]), Status::Unrecorded);
+    }
+
+    #[test]
+    fn finds_a_lang_key_but_not_language() {
+        assert!(has_lang_key("[[sections]]\ntarget = \"a\"\nlang = \"es\"\n"));
+        assert!(has_lang_key("[[sections]]\nlang=\"es\""));
+        assert!(!has_lang_key(
+            "[district]\nlanguage = \"en\"\nlanguages = [\"en\", \"es\"]\n"
+        ));
+        assert!(!has_lang_key("text = \"slang words\""));
     }
 
     #[test]
