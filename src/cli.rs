@@ -42,9 +42,9 @@ pub enum Command {
         after_help = "Examples:\n  wbl check --district my-district\n  wbl check --district districts/a --district districts/b --deny-warnings\n  wbl check --toolkit my-toolkit --message-format json"
     )]
     Check(CheckArgs),
-    /// Show what a district changes, and what changed upstream under its overrides
+    /// Show what a district changes, and what changed upstream under its overrides or translations
     #[command(
-        after_help = "Examples:\n  wbl diff --district my-district\n  wbl diff --district my-district --accept online-safety#recording\n  wbl diff --district my-district --accept-all"
+        after_help = "Examples:\n  wbl diff --district my-district\n  wbl diff --district my-district --accept online-safety#recording\n  wbl diff --district my-district --accept-all\n  wbl diff --district my-district --lang es\n  wbl diff --toolkit my-toolkit --lang es --accept family-letter#safety"
     )]
     Diff(DiffArgs),
     /// Build a release: the generic bundle and one per district, with checksums
@@ -151,14 +151,21 @@ pub struct DiffArgs {
     pub toolkit: ToolkitArg,
 
     /// District folder with district.toml and wbl.lock
-    #[arg(long, value_name = "DIR")]
-    pub district: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "lang")]
+    pub district: Option<PathBuf>,
 
-    /// Record the current toolkit text of TARGET as reviewed (repeatable)
+    /// Review the translations into LANG (e.g. `es`) instead: the district's
+    /// with --district, else the toolkit's (translations.lock)
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+
+    /// Record the current toolkit text of TARGET as reviewed (repeatable);
+    /// with --lang, the current English text of a translated section
     #[arg(long, value_name = "TARGET", conflicts_with = "accept_all")]
     pub accept: Vec<String>,
 
-    /// Record the current toolkit text of every override as reviewed
+    /// Record the current toolkit text of every override as reviewed (with
+    /// --lang: of every translated section)
     #[arg(long)]
     pub accept_all: bool,
 }

@@ -217,7 +217,7 @@ codes! {
     BadImage = "bad-image",
     /// Two files differ only by case, or a name is reserved on Windows.
     BadFileName = "bad-file-name",
-    /// wbl.lock is empty, damaged, for another toolkit, or from a newer toolkit version.
+    /// wbl.lock (or translations.lock) is empty, damaged, for another toolkit, or from a newer toolkit version.
     BadLock = "bad-lock",
     /// Page text uses a template feature pages may not, or a loop or value grew past wbl's limits.
     TemplateLimit = "template-limit",
@@ -225,8 +225,12 @@ codes! {
     DuplicateDistrict = "duplicate-district",
     /// The toolkit's text under an override changed since the override was made.
     UpstreamChanged = "upstream-changed",
-    /// The text recorded in wbl.lock was edited by hand.
+    /// The text recorded in wbl.lock or translations.lock was edited by hand.
     LockEdited = "lock-edited",
+    /// The English text of a translated section changed since the translation was recorded.
+    TranslationStale = "translation-stale",
+    /// A toolkit translation has sections `translations.lock` records nothing for.
+    TranslationUnrecorded = "translation-unrecorded",
     /// wbl could not read or write a file or folder (permissions, disk, a missing folder).
     Io = "io",
 }

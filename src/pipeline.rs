@@ -17,7 +17,11 @@ use crate::render::{self, Formats, Output, OutputFile, RenderedPage};
 pub fn toolkit_tree(dir: Option<&Path>) -> Result<SourceTree> {
     match dir {
         None => Ok(SourceTree::embedded()),
-        Some(dir) => SourceTree::from_dir(dir, &["toolkit.toml"], &["pages", "snippets", "assets"]),
+        Some(dir) => SourceTree::from_dir(
+            dir,
+            &["toolkit.toml", adapt::translations::LOCK_FILE],
+            &["pages", "snippets", "assets"],
+        ),
     }
 }
 
@@ -29,6 +33,7 @@ pub fn load_toolkit(dir: Option<&Path>, diags: &mut Diagnostics) -> Result<Optio
     };
     let errors = diags.count(Severity::Error);
     crate::content::names::check_toolkit(&tree, &toolkit, diags);
+    adapt::translations::check_toolkit(&tree, &toolkit, diags);
     Ok((diags.count(Severity::Error) == errors).then_some(toolkit))
 }
 
@@ -66,7 +71,7 @@ pub fn build_with(
     diags: &mut Diagnostics,
     finish: &mut dyn FnMut(&Adapted, &mut Vec<OutputFile>) -> Result<()>,
 ) -> Result<Build> {
-    let Some(adapted) = adapt::adapt(toolkit, district, diags) else {
+    let Some(adapted) = adapt_checked(toolkit, district, diags)? else {
         return Ok(Build {
             adapted: None,
             files: None,
@@ -132,8 +137,25 @@ fn outputs(
 /// Every validation `adapt` runs, without rendering layouts or writing:
 /// adapt, then fill in and render every page (which checks variables,
 /// links and assets).
-pub fn check(toolkit: &Toolkit, district: Option<&Arc<District>>, diags: &mut Diagnostics) {
-    if let Some(adapted) = adapt::adapt(toolkit, district, diags) {
+pub fn check(toolkit: &Toolkit, district: Option<&Arc<District>>, diags: &mut Diagnostics) -> Result<()> {
+    if let Some(adapted) = adapt_checked(toolkit, district, diags)? {
         let _ = render::markdown::render_pages(&adapted, diags);
     }
+    Ok(())
+}
+
+/// Adapts, then checks the district's translations against `wbl.lock`
+/// (warning about stale ones, recording new ones in `lock_update`).
+fn adapt_checked(
+    toolkit: &Toolkit,
+    district: Option<&Arc<District>>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Adapted>> {
+    let Some(mut adapted) = adapt::adapt(toolkit, district, diags) else {
+        return Ok(None);
+    };
+    if let Some(d) = district {
+        adapt::translations::check_district(toolkit, d, &mut adapted.lock_update, diags)?;
+    }
+    Ok(Some(adapted))
 }

@@ -32,6 +32,11 @@ pub struct Lock {
     /// One entry per overridden target, sorted by target.
     #[serde(default, rename = "override")]
     pub entries: Vec<Entry>,
+    /// For each section of the district's own translations, the English
+    /// text it was translated from (see `adapt::translations`). A lock
+    /// written before translations existed has none, and still loads.
+    #[serde(default, rename = "translation", skip_serializing_if = "Vec::is_empty")]
+    pub translations: Vec<TranslationEntry>,
     /// The file the lock was read from, for diagnostics.
     #[serde(skip)]
     pub origin: Origin,
@@ -80,11 +85,98 @@ impl Entry {
     }
 }
 
+/// The source-language text one translated section was made from, in
+/// `wbl.lock` (a district's translations) or `translations.lock` (the
+/// toolkit's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationEntry {
+    /// The language of the translation (`es`).
+    pub lang: String,
+    /// `page` (its title, summary and opening text) or `page#section`.
+    pub target: String,
+    /// The toolkit version in use when the translation was recorded.
+    pub version: String,
+    /// SHA-256 of `source`, so a hand edit of the text is noticed.
+    pub sha256: String,
+    /// The source-language text the translation was made from.
+    pub source: String,
+}
+
+impl TranslationEntry {
+    pub fn new(lang: &str, target: &str, version: &str, source: &str) -> TranslationEntry {
+        TranslationEntry {
+            lang: lang.to_string(),
+            target: target.to_string(),
+            version: version.to_string(),
+            sha256: sha256_hex(source.as_bytes()),
+            source: source.to_string(),
+        }
+    }
+
+    fn key(&self) -> (&str, &str) {
+        (&self.lang, &self.target)
+    }
+}
+
+/// Finds the entry for `lang` and `target` in entries sorted by both.
+pub fn find_translation<'a>(
+    entries: &'a [TranslationEntry],
+    lang: &str,
+    target: &str,
+) -> Option<&'a TranslationEntry> {
+    entries
+        .binary_search_by(|e| e.key().cmp(&(lang, target)))
+        .ok()
+        .map(|i| &entries[i])
+}
+
+/// Adds or replaces the entry for its language and target, keeping the
+/// entries sorted.
+pub fn set_translation(entries: &mut Vec<TranslationEntry>, entry: TranslationEntry) {
+    match entries.binary_search_by(|e| e.key().cmp(&entry.key())) {
+        Ok(i) => entries[i] = entry,
+        Err(i) => entries.insert(i, entry),
+    }
+}
+
+/// Warns about each entry whose recorded text no longer matches its hash.
+pub fn check_translation_hashes(
+    entries: &[TranslationEntry],
+    file: &Arc<SourceFile>,
+    name: &str,
+    diags: &mut Diagnostics,
+) {
+    for entry in entries {
+        if sha256_hex(entry.source.as_bytes()) != entry.sha256 {
+            let at = file
+                .text
+                .find(&format!("\"{}\"", entry.target))
+                .map_or(0, |i| i + 1);
+            diags.push(
+                Diagnostic::warning(
+                    Code::LockEdited,
+                    format!(
+                        "the recorded English text of the `{}` translation of `{}` in {name} was edited by hand",
+                        entry.lang, entry.target
+                    ),
+                )
+                .at(file, at..at + entry.target.len())
+                .with_help(format!(
+                    "restore {name} from version control, or review the translation again and accept it with `wbl diff --lang {} --accept {}`",
+                    entry.lang, entry.target
+                )),
+            );
+        }
+    }
+}
+
 impl Lock {
     pub fn new(toolkit: &str) -> Lock {
         Lock {
             toolkit: toolkit.to_string(),
             entries: Vec::new(),
+            translations: Vec::new(),
             origin: Origin::default(),
         }
     }
@@ -104,6 +196,7 @@ impl Lock {
     pub fn to_toml(&self) -> String {
         let mut sorted = self.clone();
         sorted.entries.sort_by(|a, b| a.target.cmp(&b.target));
+        sorted.translations.sort_by(|a, b| a.key().cmp(&b.key()));
         let body = toml::to_string_pretty(&sorted).expect("a lock always serialises");
         format!("{HEADER}{body}")
     }
@@ -151,6 +244,8 @@ impl Lock {
         let Some(mut lock) = parsed else {
             return Ok(None);
         };
+        lock.translations.sort_by(|a, b| a.key().cmp(&b.key()));
+        check_translation_hashes(&lock.translations, &file, FILE_NAME, diags);
         for entry in &lock.entries {
             if sha256_hex(entry.upstream.as_bytes()) != entry.sha256 {
                 let at = file.text.find(&entry.target).unwrap_or(0);
@@ -193,37 +288,42 @@ impl Lock {
             diags.push(point(d, &format!("\"{}\"", self.toolkit)));
             return;
         }
-        let mut newest: Option<(semver::Version, &Entry)> = None;
-        for entry in &self.entries {
-            match semver::Version::parse(&entry.version) {
+        let mut newest: Option<(semver::Version, &str, &str)> = None;
+        let versions = self
+            .entries
+            .iter()
+            .map(|e| (e.version.as_str(), e.target.as_str()))
+            .chain(
+                self.translations
+                    .iter()
+                    .map(|e| (e.version.as_str(), e.target.as_str())),
+            );
+        for (entry_version, target) in versions {
+            match semver::Version::parse(entry_version) {
                 Ok(v) => {
-                    if newest.as_ref().is_none_or(|(n, _)| v > *n) {
-                        newest = Some((v, entry));
+                    if newest.as_ref().is_none_or(|(n, _, _)| v > *n) {
+                        newest = Some((v, target, entry_version));
                     }
                 }
                 Err(_) => {
                     let d = Diagnostic::error(
                         Code::BadLock,
-                        format!(
-                            "wbl.lock cannot be read: `{}` is not a toolkit version",
-                            entry.version
-                        ),
+                        format!("wbl.lock cannot be read: `{entry_version}` is not a toolkit version"),
                     )
                     .with_help(DAMAGED_HELP);
-                    diags.push(point(d, &format!("version = \"{}\"", entry.version)));
+                    diags.push(point(d, &format!("version = \"{entry_version}\"")));
                     return;
                 }
             }
         }
-        if let Some((newer, entry)) = newest.filter(|(v, _)| v > version) {
+        if let Some((newer, target, written)) = newest.filter(|(v, _, _)| v > version) {
             let d = Diagnostic::error(Code::BadLock, format!(
-                "wbl.lock was written with toolkit version {newer} (for `{}`), newer than the toolkit in use ({version})",
-                entry.target
+                "wbl.lock was written with toolkit version {newer} (for `{target}`), newer than the toolkit in use ({version})"
             ))
             .with_help(format!(
                 "update wbl (or pass --toolkit) to use toolkit {newer} or newer; to go back to {version} on purpose, delete wbl.lock, run `wbl adapt` and review each override"
             ));
-            diags.push(point(d, &format!("version = \"{}\"", entry.version)));
+            diags.push(point(d, &format!("version = \"{written}\"")));
         }
     }
 }
@@ -372,6 +472,37 @@ mod tests {
         assert!(text.starts_with("# wbl.lock"));
         assert!(text.find("target = \"a\"").unwrap() < text.find("target = \"b#x\"").unwrap());
         let back: Lock = toml::from_str(&text).unwrap();
+        assert_eq!(back, lock);
+    }
+
+    #[test]
+    fn translation_entries_round_trip_and_an_old_lock_still_reads() {
+        let old = "toolkit = \"kit\"\n\n[[override]]\ntarget = \"a\"\nversion = \"1.0.0\"\nsha256 = \"x\"\nupstream = \"old\"\n";
+        let lock: Lock = toml::from_str(old).unwrap();
+        assert!(lock.translations.is_empty());
+        // Writing it again adds no empty translation table.
+        assert!(!lock.to_toml().contains("translation"));
+
+        let mut lock = Lock::new("kit");
+        set_translation(
+            &mut lock.translations,
+            TranslationEntry::new("es", "p#b", "1.0.0", "## B\n"),
+        );
+        set_translation(
+            &mut lock.translations,
+            TranslationEntry::new("es", "p#a", "1.0.0", "## A\n"),
+        );
+        set_translation(
+            &mut lock.translations,
+            TranslationEntry::new("es", "p#a", "1.1.0", "## A!\n"),
+        );
+        assert_eq!(lock.translations.len(), 2);
+        assert_eq!(
+            find_translation(&lock.translations, "es", "p#a").unwrap().version,
+            "1.1.0"
+        );
+        assert!(find_translation(&lock.translations, "fr", "p#a").is_none());
+        let back: Lock = toml::from_str(&lock.to_toml()).unwrap();
         assert_eq!(back, lock);
     }
 

@@ -5,6 +5,7 @@
 pub mod district;
 pub mod lock;
 pub mod sourcemap;
+pub mod translations;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;

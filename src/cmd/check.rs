@@ -13,11 +13,11 @@ pub fn run(args: CheckArgs, reporter: &mut Reporter) -> Result<u8> {
     let toolkit = pipeline::load_toolkit(args.toolkit.toolkit.as_deref(), &mut diags)?;
     if let Some(toolkit) = &toolkit {
         if args.districts.is_empty() {
-            pipeline::check(toolkit, None, &mut diags);
+            pipeline::check(toolkit, None, &mut diags)?;
         }
         for dir in &args.districts {
             if let Some(district) = pipeline::load_district(dir, &mut diags)? {
-                pipeline::check(toolkit, Some(&district), &mut diags);
+                pipeline::check(toolkit, Some(&district), &mut diags)?;
             }
         }
     }

@@ -227,7 +227,7 @@ pub fn load_pages(
     let mut pages: BTreeMap<String, Page> = BTreeMap::new();
     let mut ok = true;
     for (path, bytes) in tree.under(folder) {
-        if !path.ends_with(".md") {
+        if !path.ends_with(".md") || is_translation(path) {
             continue;
         }
         let display = tree.display(path);
@@ -266,6 +266,17 @@ pub fn load_pages(
         }
     }
     (pages, ok)
+}
+
+/// `pages/<id>.<lang>.md` translates `pages/<id>.md` and is not a page of
+/// its own (a page id cannot hold a `.`, so nothing else is skipped).
+fn is_translation(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".md")
+        .and_then(|stem| stem.rsplit_once('.'))
+        .is_some_and(|(base, lang)| {
+            !base.is_empty() && (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase())
+        })
 }
 
 /// Parses one page file: front matter, id, headings.

@@ -21,3 +21,4 @@ mod reliability;
 mod schema;
 mod serve;
 mod site;
+mod translations;
