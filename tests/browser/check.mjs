@@ -5,15 +5,17 @@
 //
 // For every HTML page in OUT/site/, OUT/handouts/ and OUT/print/ it checks:
 //   axe      axe-core, WCAG 2.0/2.1 A and AA rules: no violation, for the page
-//            opened as file:// and served over http, in screen and print media
-//            (http only on the first output and a sample of the others)
+//            opened as file:// in screen media everywhere; in print media
+//            on the first output and a sample of the others; served over
+//            http on the sample (see plan() and sample())
 //   nu       the W3C Nu Html Checker (vnu.jar): no error
 //   links    every local href/src (and #fragment) resolves inside OUT; nothing
 //            points outside it; no remote asset (only <a href> may leave);
 //            the browser makes no request outside OUT and no request fails
 //   keyboard the first Tab focuses the skip link, activating it moves focus to
 //            its target inside <main>; every element Tab reaches has a visible
-//            focus indicator (outline or box-shadow) and is on screen
+//            focus indicator (outline or box-shadow) and is on screen (this
+//            walk on the sample and on each page with a new kind of stop)
 //   mobile   at 375 CSS px (a phone) the page does not scroll sideways
 //   print    (the handbook and each handout) laid out with print media at
 //            the width of its text block (the paper size less the margins
@@ -25,10 +27,12 @@
 // and mobile 375 px) per output, prints a per-page report and exits 1 when any
 // check fails (2 on a usage or setup error).
 //
+// It prints the time each phase and each check took.
+//
 // Environment:
-//   WBL_SCREENSHOTS  folder for screenshots (default: OUT/../screenshots)
+//   WBL_SCREENSHOTS  folder for screenshots (default: OUT/../screenshots), 0: none
 //   CHROMIUM         browser binary (default: /usr/bin/chromium)
-//   WBL_JOBS         pages checked at once (default: 2)
+//   WBL_JOBS         pages checked at once (default: 3)
 //   WBL_VERBOSE=1    also list axe "needs review" results
 //   WBL_FULL=1       every check on every page of every output (see sample())
 
@@ -56,7 +60,7 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DESKTOP = { width: 1280, height: 900 };
 const MOBILE_WIDTH = 375;
 const MOBILE = { width: MOBILE_WIDTH, height: 740 };
-const JOBS = Math.max(1, Number(process.env.WBL_JOBS) || 2);
+const JOBS = Math.max(1, Number(process.env.WBL_JOBS) || 3);
 // WBL_SCREENSHOTS=0 (as the self-test sets it) saves none.
 const SCREENSHOTS = process.env.WBL_SCREENSHOTS !== '0';
 const VERBOSE = !!process.env.WBL_VERBOSE && process.env.WBL_VERBOSE !== '0';
@@ -303,7 +307,23 @@ function collectDom() {
   const styles = [...document.querySelectorAll('style')].map((s) => s.textContent);
   const styleAttrs = [...document.querySelectorAll('[style]')].map((e) => e.getAttribute('style'));
   const base = document.querySelector('base[href]')?.getAttribute('href') || null;
-  return { links, ids: [...ids, ...names], styles, styleAttrs, base, lang: document.documentElement.lang };
+  // The kinds of focusable element on the page, each in its context: what
+  // decides its focus ring (its tag and classes, its parent's and
+  // grandparent's), whether a box can clip the ring (the nearest box that
+  // does not let overflow show), and the landmark it sits in.
+  const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"]), [contenteditable=""], [contenteditable=true]';
+  const name = (e) => (e ? e.tagName.toLowerCase() + [...e.classList].map((c) => `.${c}`).join('') : '-');
+  const focusKinds = new Set();
+  for (const el of document.querySelectorAll(tabbable)) {
+    let clip = null;
+    for (let a = el.parentElement; a && a !== document.body && !clip; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') clip = a;
+    }
+    const landmark = el.closest('header, nav, main, aside, footer, [role]');
+    focusKinds.add([name(el), el.getAttribute('tabindex') ?? '', name(el.parentElement), name(el.parentElement?.parentElement), name(clip), name(landmark)].join(' | '));
+  }
+  return { links, ids: [...ids, ...names], styles, styleAttrs, base, lang: document.documentElement.lang, focusKinds: [...focusKinds] };
 }
 
 function describeActive() {
@@ -908,14 +928,26 @@ function plan(out, page) {
   const inSample = FULL || sample(out).has(page);
   const deep = inSample || out === outputs[0];
   const printDoc = isPrintDocument(page);
+  // The handbook is a tenth of all the page time: outside the first output
+  // it keeps axe (screen), links, the skip link and the print width.
+  const book = page === 'print/handbook.html' && out !== outputs[0] && !FULL;
   return {
-    axeMedia: deep ? ['screen', 'print'] : ['screen'],
-    http: inSample,
-    walk: deep,
-    printWidth: printDoc && deep,
-    mobile: !printDoc || deep,
+    axeMedia: deep && !book ? ['screen', 'print'] : ['screen'],
+    // Over http: the sample, less the handbook (opened from disk, as people
+    // do, it gets every other check).
+    http: FULL || (inSample && page !== 'print/handbook.html'),
+    walkAlways: FULL || (inSample && !book),
+    printWidth: printDoc,
+    mobile: !printDoc || (deep && !book),
   };
 }
+
+// The Tab walk checks each stop's focus ring, that it is on screen and that
+// no box cuts the ring off; those follow from the kind of element and its
+// context (collectDom's focusKinds), and pages share their kinds. So besides
+// the sample, a page is walked when it has a kind no walked page had.
+const walkedKinds = new Set();
+let walkedPages = 0;
 
 async function checkPage(desktopCtx, mobileCtx, out, page) {
   const want = plan(out, page);
@@ -934,7 +966,11 @@ async function checkPage(desktopCtx, mobileCtx, out, page) {
       await timed('axe', () => axeOn(p, state, 'file', want.axeMedia, axeFound, spent));
       await timed('skip link', () => skipLinkCheck(p, out, page), spent);
       if (want.printWidth) await timed('print', () => printWidthCheck(p, out, page), spent);
-      if (want.walk) {
+      const fresh = dom.focusKinds.filter((k) => !walkedKinds.has(k));
+      if (want.walkAlways || fresh.length) {
+        for (const k of dom.focusKinds) walkedKinds.add(k);
+        walkedPages++;
+        if (VERBOSE && !want.walkAlways) note(out, page, `Tab walk for ${fresh.length} new kind(s) of stop: ${fresh.slice(0, 3).join('; ')}`);
         // Without the skip link's #fragment: a fresh start for the first Tab.
         await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
         await timed('tab walk', () => focusWalk(p, out, page), spent);
@@ -1061,6 +1097,7 @@ async function main() {
   console.log('');
   const counts = Object.entries(byCheck).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
   console.log(`${outputs.length} output(s), ${total} pages checked in ${((Date.now() - started) / 1000).toFixed(0)} s; failures by check: ${counts}; axe violations: ${axeViolations}; Nu errors: ${nuErrors}`);
+  console.log(`Tab walk on ${walkedPages} of ${total} pages (the sample and every page with a kind of Tab stop not walked before); ${walkedKinds.size} kinds of Tab stop`);
   console.log(`time per phase: ${phases.join(', ')} (the Nu checker runs beside the browser)`);
   console.log(`time per check (summed over workers): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
   console.log(`${passed} passed, ${failed} failed`);
