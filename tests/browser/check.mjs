@@ -891,15 +891,16 @@ async function pool(items, n, fn) {
 }
 
 // Which checks a page gets. Every page of every output: the Nu checker, axe
-// (file://, screen media), links and requests, the skip link, and the phone
-// width for site pages. The first output (the generic toolkit) also gets, on
-// every page, axe in print media and the full Tab walk, and on each print
-// document the print width and phone width. Every other output shares its
-// layout and differs in branding and in the pages a district changed, so it
-// gets those, and the http pass, on a sample that carries its branding in
+// (file://, screen media), links and requests, the skip link, the phone
+// width, and on print documents the print width. The first output (the
+// generic toolkit) also gets axe in print media on every page. Every other
+// output shares its layout and differs in branding and in the pages a
+// district changed, so it gets that on a sample that carries its branding in
 // each layout and language: per folder (site/, site/es/, handouts/, …) its
-// index and first page, and every page in print/. WBL_FULL=1 runs every
-// check on every page.
+// index and first page, and every page in print/ (outside the first output,
+// not the handbook). The sample also gets the Tab walk and the http pass in
+// every output; see plan() and walkedKinds for the rest of the Tab walks.
+// WBL_FULL=1 runs every check on every page.
 const FULL = !!process.env.WBL_FULL && process.env.WBL_FULL !== '0';
 function sample(out) {
   if (!out.sample) {
@@ -938,7 +939,9 @@ function plan(out, page) {
     http: FULL || (inSample && page !== 'print/handbook.html'),
     walkAlways: FULL || (inSample && !book),
     printWidth: printDoc,
-    mobile: !printDoc || (deep && !book),
+    // Every page: a district's own text (a long e-mail address on the
+    // handbook's cover) is what makes a page too wide for a phone.
+    mobile: true,
   };
 }
 
