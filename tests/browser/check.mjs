@@ -5,15 +5,17 @@
 //
 // For every HTML page in OUT/site/, OUT/handouts/ and OUT/print/ it checks:
 //   axe      axe-core, WCAG 2.0/2.1 A and AA rules: no violation, for the page
-//            opened as file:// and served over http, in screen and print media
-//            (http only on the first output and a sample of the others)
+//            opened as file:// in screen media everywhere; in print media
+//            on the first output and a sample of the others; served over
+//            http on the sample (see plan() and sample())
 //   nu       the W3C Nu Html Checker (vnu.jar): no error
 //   links    every local href/src (and #fragment) resolves inside OUT; nothing
 //            points outside it; no remote asset (only <a href> may leave);
 //            the browser makes no request outside OUT and no request fails
 //   keyboard the first Tab focuses the skip link, activating it moves focus to
 //            its target inside <main>; every element Tab reaches has a visible
-//            focus indicator (outline or box-shadow) and is on screen
+//            focus indicator (outline or box-shadow) and is on screen (this
+//            walk on the sample and on each page with a new kind of stop)
 //   mobile   at 375 CSS px (a phone) the page does not scroll sideways
 //   print    (the handbook and each handout) laid out with print media at
 //            the width of its text block (the paper size less the margins
@@ -25,14 +27,16 @@
 // and mobile 375 px) per output, prints a per-page report and exits 1 when any
 // check fails (2 on a usage or setup error).
 //
+// It prints the time each phase and each check took.
+//
 // Environment:
-//   WBL_SCREENSHOTS  folder for screenshots (default: OUT/../screenshots)
+//   WBL_SCREENSHOTS  folder for screenshots (default: OUT/../screenshots), 0: none
 //   CHROMIUM         browser binary (default: /usr/bin/chromium)
-//   WBL_JOBS         pages checked at once (default: 2)
+//   WBL_JOBS         pages checked at once (default: 3)
 //   WBL_VERBOSE=1    also list axe "needs review" results
 //   WBL_FULL=1       every check on every page of every output (see sample())
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -56,7 +60,9 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const DESKTOP = { width: 1280, height: 900 };
 const MOBILE_WIDTH = 375;
 const MOBILE = { width: MOBILE_WIDTH, height: 740 };
-const JOBS = Math.max(1, Number(process.env.WBL_JOBS) || 2);
+const JOBS = Math.max(1, Number(process.env.WBL_JOBS) || 3);
+// WBL_SCREENSHOTS=0 (as the self-test sets it) saves none.
+const SCREENSHOTS = process.env.WBL_SCREENSHOTS !== '0';
 const VERBOSE = !!process.env.WBL_VERBOSE && process.env.WBL_VERBOSE !== '0';
 const MAX_TABS = 1500;
 // WBL_PAGES=site/index.html,print/handbook.html checks only those pages (for debugging).
@@ -71,7 +77,7 @@ function usage(msg) {
 }
 
 const argv = process.argv.slice(2);
-let screenshotDir = process.env.WBL_SCREENSHOTS || '';
+let screenshotDir = SCREENSHOTS ? process.env.WBL_SCREENSHOTS || '' : '';
 const outDirs = [];
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -126,14 +132,20 @@ for (const [i, root] of outDirs.entries()) {
   outputs.push({ index: i, label, root, pages, stylesheets: [] });
 }
 
+// Every page at any depth (site/es/, handouts/es/, print/family-packet.*):
+// whatever wbl writes is checked without this list being told about it.
 function walkHtml(dir) {
+  return walkFiles(dir, /\.html?$/i);
+}
+
+function walkFiles(dir, pattern) {
   if (!fs.existsSync(dir)) return [];
   const found = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
-      if (e.name !== 'assets') found.push(...walkHtml(p));
-    } else if (/\.html?$/i.test(e.name)) {
+      if (e.name !== 'assets') found.push(...walkFiles(p, pattern));
+    } else if (pattern.test(e.name)) {
       found.push(p);
     }
   }
@@ -210,28 +222,31 @@ function startServer() {
 
 // ---------------------------------------------------------------- Nu checker
 
-function runNu() {
+// Runs vnu.jar once over every page and stylesheet, alongside the browser
+// (the JVM's work overlaps the time the browser waits on layout and axe).
+async function runNu() {
   const files = [];
   for (const out of outputs) for (const p of out.pages) files.push(path.join(out.root, p));
   // Stylesheets too (and <style> elements, with --also-check-css).
   const cssFiles = [];
   for (const out of outputs) {
     for (const sub of ['site', 'handouts', 'print']) {
-      const dir = path.join(out.root, sub);
-      if (!fs.existsSync(dir)) continue;
-      for (const f of fs.readdirSync(dir)) {
-        if (f.endsWith('.css')) {
-          const rel = `${sub}/${f}`;
-          cssFiles.push(path.join(out.root, rel));
-          if (!out.stylesheets.includes(rel)) out.stylesheets.push(rel);
-        }
+      for (const f of walkFiles(path.join(out.root, sub), /\.css$/i)) {
+        const rel = path.relative(out.root, f).split(path.sep).join('/');
+        cssFiles.push(f);
+        if (!out.stylesheets.includes(rel)) out.stylesheets.push(rel);
       }
     }
   }
   files.push(...cssFiles);
-  const res = spawnSync('java', ['-jar', VNU_JAR, '--errors-only', '--also-check-css', '--format', 'json', ...files], {
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
+  const res = await new Promise((resolve) => {
+    const child = spawn('java', ['-jar', VNU_JAR, '--errors-only', '--also-check-css', '--format', 'json', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (d) => stdout.push(d));
+    child.stderr.on('data', (d) => stderr.push(d));
+    child.on('error', (error) => resolve({ error }));
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
   });
   if (res.error) {
     console.error(`check.mjs: could not run java (${res.error.message}); the Nu checker needs Java 11 or later`);
@@ -292,7 +307,23 @@ function collectDom() {
   const styles = [...document.querySelectorAll('style')].map((s) => s.textContent);
   const styleAttrs = [...document.querySelectorAll('[style]')].map((e) => e.getAttribute('style'));
   const base = document.querySelector('base[href]')?.getAttribute('href') || null;
-  return { links, ids: [...ids, ...names], styles, styleAttrs, base, lang: document.documentElement.lang };
+  // The kinds of focusable element on the page, each in its context: what
+  // decides its focus ring (its tag and classes, its parent's and
+  // grandparent's), whether a box can clip the ring (the nearest box that
+  // does not let overflow show), and the landmark it sits in.
+  const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"]), [contenteditable=""], [contenteditable=true]';
+  const name = (e) => (e ? e.tagName.toLowerCase() + [...e.classList].map((c) => `.${c}`).join('') : '-');
+  const focusKinds = new Set();
+  for (const el of document.querySelectorAll(tabbable)) {
+    let clip = null;
+    for (let a = el.parentElement; a && a !== document.body && !clip; a = a.parentElement) {
+      const cs = getComputedStyle(a);
+      if (cs.overflowX !== 'visible' || cs.overflowY !== 'visible') clip = a;
+    }
+    const landmark = el.closest('header, nav, main, aside, footer, [role]');
+    focusKinds.add([name(el), el.getAttribute('tabindex') ?? '', name(el.parentElement), name(el.parentElement?.parentElement), name(clip), name(landmark)].join(' | '));
+  }
+  return { links, ids: [...ids, ...names], styles, styleAttrs, base, lang: document.documentElement.lang, focusKinds: [...focusKinds] };
 }
 
 function describeActive() {
@@ -308,9 +339,12 @@ function describeActive() {
 
 // ---------------------------------------------------------------- page checks
 
+// One tab for a page. `state.step` names what the page is being used for
+// now, since one load serves several checks.
 async function newPage(ctx, out, page, where, step = '') {
   const p = await ctx.newPage();
   p.setDefaultTimeout(60_000);
+  const state = { step };
   const base = where === 'http' ? `http://127.0.0.1:${serverPort}/${out.index}/` : pathToFileURL(out.root + path.sep).href;
   p.on('request', (req) => {
     const u = req.url();
@@ -322,14 +356,14 @@ async function newPage(ctx, out, page, where, step = '') {
     if (!u.startsWith(base)) return; // already reported above
     // axe-core re-reads stylesheets with XHR to see their rules; from file://
     // that is refused. It is axe's own request, not one the page makes.
-    if (step === 'axe' && ['xhr', 'fetch'].includes(req.resourceType())) return;
+    if (state.step === 'axe' && ['xhr', 'fetch'].includes(req.resourceType())) return;
     fail(out, page, 'links', `[${where}] failed to load ${decodeURI(u.slice(base.length))}: ${req.failure()?.errorText}`);
   });
   p.on('response', (res) => {
     if (res.status() >= 400) fail(out, page, 'links', `[${where}] HTTP ${res.status()} for ${decodeURI(res.url().slice(base.length))}`);
   });
   p.on('pageerror', (err) => fail(out, page, 'script', `[${where}] script error: ${err.message}`));
-  return { p, url: base + page.split('/').map(encodeURIComponent).join('/') };
+  return { p, state, url: base + page.split('/').map(encodeURIComponent).join('/') };
 }
 
 async function runAxe(p) {
@@ -358,214 +392,198 @@ async function runAxe(p) {
   );
 }
 
-// axe findings are merged across the four runs (file/http × screen/print).
-async function axeChecks(ctx, out, page, where, axeFound) {
-  const { p, url } = await newPage(ctx, out, page, where, 'axe');
+// axe on a loaded page, in each of `media`; findings are merged across runs
+// (file/http × screen/print) so one problem is reported once with where it
+// was seen.
+async function axeOn(p, state, where, media, axeFound, spent = {}) {
+  state.step = 'axe';
   try {
-    await p.goto(url, { waitUntil: 'load' });
-    for (const media of ['screen', 'print']) {
-      await p.emulateMedia({ media });
-      const r = await runAxe(p);
+    for (const m of media) {
+      await p.emulateMedia({ media: m });
+      const r = await timed(`axe ${m}/${where}`, () => runAxe(p), spent);
       for (const [kind, list] of [['violation', r.violations], ['incomplete', r.incomplete]]) {
         for (const v of list) {
           for (const n of v.nodes) {
             const key = `${kind}\0${v.id}\0${n.target}`;
             if (!axeFound.has(key)) axeFound.set(key, { kind, v, n, ctx: [] });
-            axeFound.get(key).ctx.push(`${media}/${where}`);
+            axeFound.get(key).ctx.push(`${m}/${where}`);
           }
         }
       }
     }
   } finally {
-    await p.close();
+    await p.emulateMedia({ media: 'screen' });
+    state.step = '';
   }
 }
 
-async function keyboardChecks(ctx, out, page, walk = true) {
-  // 1. First Tab focuses the skip link; Enter moves focus to its target in <main>.
-  {
-    const { p, url } = await newPage(ctx, out, page, 'file', 'skip link');
-    try {
-      await p.goto(url, { waitUntil: 'load' });
+// On a page as loaded (nothing focused yet): the first Tab focuses the skip
+// link; Enter moves focus to its target in <main>.
+async function skipLinkCheck(p, out, page) {
+  await p.keyboard.press('Tab');
+  const first = await p.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const href = el.getAttribute('href') || '';
+    const r = el.getBoundingClientRect();
+    const target = href.startsWith('#') && href.length > 1 ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
+    const main = document.querySelector('main, [role=main]');
+    return {
+      tag: el.tagName.toLowerCase(),
+      href,
+      text: el.textContent.trim(),
+      visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+      hasTarget: !!target,
+      targetInMain: !!(target && main && (main === target || main.contains(target))),
+    };
+  });
+  if (!first) {
+    fail(out, page, 'keyboard', 'pressing Tab once from page load focuses nothing (no skip link)');
+  } else if (first.tag !== 'a' || !first.href.startsWith('#')) {
+    fail(out, page, 'keyboard', `the first Tab stop is <${first.tag}> "${first.text.slice(0, 40)}" ${first.href}, not a skip link to the main content`);
+  } else if (!first.hasTarget) {
+    fail(out, page, 'keyboard', `skip link "${first.text}" points to ${first.href}, which is not an id on the page`);
+  } else {
+    if (!first.targetInMain) fail(out, page, 'keyboard', `skip link "${first.text}" target ${first.href} is not the main content (<main> or inside it)`);
+    if (!first.visible) fail(out, page, 'keyboard', `skip link "${first.text}" stays off screen when focused`);
+    await p.keyboard.press('Enter');
+    await p.waitForTimeout(50);
+    const after = await p.evaluate((href) => {
+      const target = document.getElementById(decodeURIComponent(href.slice(1)));
+      const el = document.activeElement;
+      const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"])';
+      const following = [...document.querySelectorAll(tabbable)].filter(
+        (e) => e.getClientRects().length > 0 && (target.contains(e) || target.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING),
+      ).length;
+      return {
+        inTarget: !!(el && el !== document.body && target.contains(el)),
+        onBody: el === document.body,
+        hash: location.hash,
+        following,
+      };
+    }, first.href);
+    if (!after.inTarget && after.following === 0) {
+      // Nothing to Tab to after the target: the focus must have left the
+      // skip link and the page must have moved to the target.
+      if (!after.onBody || after.hash !== first.href) {
+        fail(out, page, 'keyboard', `activating the skip link does not move to ${first.href} (focus stays on the link)`);
+      }
+    } else if (!after.inTarget) {
+      // Chromium moves the sequential focus starting point to a target that
+      // cannot take focus itself: the next Tab must land inside or after it.
       await p.keyboard.press('Tab');
-      const first = await p.evaluate(() => {
+      const next = await p.evaluate((href) => {
+        const target = document.getElementById(decodeURIComponent(href.slice(1)));
         const el = document.activeElement;
-        if (!el || el === document.body) return null;
-        const href = el.getAttribute('href') || '';
-        const r = el.getBoundingClientRect();
-        const target = href.startsWith('#') && href.length > 1 ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
-        const main = document.querySelector('main, [role=main]');
-        return {
-          tag: el.tagName.toLowerCase(),
-          href,
-          text: el.textContent.trim(),
-          visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
-          hasTarget: !!target,
-          targetInMain: !!(target && main && (main === target || main.contains(target))),
-        };
-      });
-      if (!first) {
-        fail(out, page, 'keyboard', 'pressing Tab once from page load focuses nothing (no skip link)');
-      } else if (first.tag !== 'a' || !first.href.startsWith('#')) {
-        fail(out, page, 'keyboard', `the first Tab stop is <${first.tag}> "${first.text.slice(0, 40)}" ${first.href}, not a skip link to the main content`);
-      } else if (!first.hasTarget) {
-        fail(out, page, 'keyboard', `skip link "${first.text}" points to ${first.href}, which is not an id on the page`);
-      } else {
-        if (!first.targetInMain) fail(out, page, 'keyboard', `skip link "${first.text}" target ${first.href} is not the main content (<main> or inside it)`);
-        if (!first.visible) fail(out, page, 'keyboard', `skip link "${first.text}" stays off screen when focused`);
-        await p.keyboard.press('Enter');
-        await p.waitForTimeout(50);
-        const after = await p.evaluate((href) => {
-          const target = document.getElementById(decodeURIComponent(href.slice(1)));
-          const el = document.activeElement;
-          const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"])';
-          const following = [...document.querySelectorAll(tabbable)].filter(
-            (e) => e.getClientRects().length > 0 && (target.contains(e) || target.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING),
-          ).length;
-          return {
-            inTarget: !!(el && el !== document.body && target.contains(el)),
-            onBody: el === document.body,
-            hash: location.hash,
-            following,
-          };
-        }, first.href);
-        if (!after.inTarget && after.following === 0) {
-          // Nothing to Tab to after the target: the focus must have left the
-          // skip link and the page must have moved to the target.
-          if (!after.onBody || after.hash !== first.href) {
-            fail(out, page, 'keyboard', `activating the skip link does not move to ${first.href} (focus stays on the link)`);
-          }
-        } else if (!after.inTarget) {
-          // Chromium moves the sequential focus starting point to a target that
-          // cannot take focus itself: the next Tab must land inside or after it.
-          await p.keyboard.press('Tab');
-          const next = await p.evaluate((href) => {
-            const target = document.getElementById(decodeURIComponent(href.slice(1)));
-            const el = document.activeElement;
-            if (!el || el === document.body) return { ok: false, what: 'nothing' };
-            const ok = target.contains(el) || !!(target.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
-            return { ok, what: el.outerHTML.slice(0, 80) };
-          }, first.href);
-          if (!next.ok) fail(out, page, 'keyboard', `activating the skip link does not move focus to ${first.href}: the next Tab goes to ${next.what}`);
-        }
-      }
-    } finally {
-      await p.close();
+        if (!el || el === document.body) return { ok: false, what: 'nothing' };
+        const ok = target.contains(el) || !!(target.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING);
+        return { ok, what: el.outerHTML.slice(0, 80) };
+      }, first.href);
+      if (!next.ok) fail(out, page, 'keyboard', `activating the skip link does not move focus to ${first.href}: the next Tab goes to ${next.what}`);
     }
   }
+}
 
-  // 2. Walk every Tab stop: each has a visible focus indicator and is on screen.
-  if (walk) {
-    const { p, url } = await newPage(ctx, out, page, 'file', 'focus walk');
-    try {
-      await p.goto(url, { waitUntil: 'load' });
-      const expected = await p.evaluate(
-        () =>
-          [...document.querySelectorAll('a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"]), [contenteditable=""], [contenteditable=true]')].filter(
-            (e) => !e.disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden',
-          ).length,
-      );
-      // Record each focus change in the page, then press Tab past the last stop.
-      await p.evaluate(() => {
-        window.__wblStops = [];
-        let n = 0;
-        document.addEventListener('focusin', (ev) => {
-          const el = ev.target;
-          if (!el.__wblIndex) el.__wblIndex = ++n;
-          const cs = getComputedStyle(el);
-          const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
-          const shadow = !!cs.boxShadow && cs.boxShadow !== 'none';
-          let d = el.tagName.toLowerCase();
-          if (el.id) d += `#${el.id}`;
-          if (el.classList.length) d += '.' + [...el.classList].join('.');
-          const href = el.getAttribute('href');
-          if (href) d += `[href="${href}"]`;
-          window.__wblStops.push({ el, key: el.__wblIndex, d, indicator: outline || shadow });
-        });
-      });
-      const limit = Math.min(MAX_TABS, expected + 3);
-      const seen = new Set();
-      const noOutline = [];
-      const offScreen = [];
-      const clipped = [];
-      let stops = 0;
-      let done = false;
-      for (let i = 0; i < limit && !done; i++) {
-        await p.keyboard.press('Tab');
-        // The browser scrolls the focused element into view after focusin:
-        // check that it is on screen now, once per Tab.
-        const batch = await p.evaluate(() => {
-          // How far the focus ring reaches outside the element's border box.
-          const ringExtent = (el) => {
-            const cs = getComputedStyle(el);
-            if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) {
-              return Math.max(0, parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth));
-            }
-            let ext = 0;
-            for (const sh of (cs.boxShadow || '').split(/,(?![^(]*\))/)) {
-              if (/inset/.test(sh)) continue;
-              const n = (sh.replace(/rgba?\([^)]*\)/g, '').match(/-?[\d.]+px/g) || []).map(parseFloat);
-              if (n.length >= 2) ext = Math.max(ext, (n[2] || 0) + (n[3] || 0)); // blur + spread
-            }
-            return ext;
-          };
-          // The first ancestor that clips the ring (overflow other than visible).
-          const clippedBy = (el, r, ext) => {
-            for (let a = el.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
-              const cs = getComputedStyle(a);
-              if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
-              const ar = a.getBoundingClientRect();
-              const left = ar.left + a.clientLeft;
-              const top = ar.top + a.clientTop;
-              const sides = [];
-              if (cs.overflowX !== 'visible') {
-                if (r.left - ext < left - 1) sides.push('left');
-                if (r.right + ext > left + a.clientWidth + 1) sides.push('right');
-              }
-              if (cs.overflowY !== 'visible') {
-                if (r.top - ext < top - 1 && r.top >= top - 1) sides.push('top');
-                if (r.bottom + ext > top + a.clientHeight + 1 && r.bottom <= top + a.clientHeight + 1) sides.push('bottom');
-              }
-              if (sides.length) {
-                let d = a.tagName.toLowerCase();
-                if (a.classList.length) d += '.' + [...a.classList].join('.');
-                return `${d} (${sides.join(', ')})`;
-              }
-            }
-            return null;
-          };
-          const out = window.__wblStops.splice(0).map(({ el, key, d, indicator }) => {
-            const r = el.getBoundingClientRect();
-            const visible = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
-            const clip = indicator ? clippedBy(el, r, ringExtent(el)) : null;
-            return { key, d, indicator, visible, clip, active: el === document.activeElement };
-          });
-          const a = document.activeElement;
-          return { out, left: !a || a === document.body || a === document.documentElement };
-        });
-        for (const s of batch.out) {
-          if (seen.has(s.key)) {
-            done = true;
-            break;
-          }
-          seen.add(s.key);
-          stops++;
-          if (!s.indicator) noOutline.push(s.d);
-          if (s.active && !s.visible) offScreen.push(s.d);
-          if (s.active && s.clip) clipped.push(`${s.d} by ${s.clip}`);
-        }
-        if (batch.left) done = true; // focus left the document: walked all stops
+// On a freshly loaded page: walk every Tab stop; each has a visible focus
+// indicator, is on screen, and its ring is not cut off by a scrolling box.
+// The page measures each stop itself on the Tab's keyup: by then Chromium
+// has moved focus and scrolled the element into view (it does so right after
+// focusin), so the walk is one key press per stop and one read at the end
+// rather than a round trip to the page per stop.
+async function focusWalk(p, out, page) {
+  const expected = await p.evaluate(() => {
+    const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"]), [contenteditable=""], [contenteditable=true]';
+    const n = [...document.querySelectorAll(tabbable)].filter((e) => !e.disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden').length;
+    // How far the focus ring reaches outside the element's border box.
+    const ringExtent = (cs) => {
+      if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) {
+        return Math.max(0, parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth));
       }
-      if (stops === 0) fail(out, page, 'keyboard', 'Tab reaches no element');
-      if (stops < expected) fail(out, page, 'keyboard', `Tab reached ${stops} of ${expected} focusable elements (focus trap or unreachable element?)`);
-      if (noOutline.length) fail(out, page, 'keyboard', `${noOutline.length} focused element(s) have no visible focus outline or box-shadow: ${noOutline.slice(0, 5).join(', ')}${noOutline.length > 5 ? ', …' : ''}`);
-      if (offScreen.length) fail(out, page, 'keyboard', `${offScreen.length} focused element(s) are not on screen when focused: ${offScreen.slice(0, 5).join(', ')}${offScreen.length > 5 ? ', …' : ''}`);
-      if (clipped.length) fail(out, page, 'keyboard', `${clipped.length} focus outline(s) are cut off by a scrolling or clipping container: ${clipped.slice(0, 3).join(', ')}${clipped.length > 3 ? ', …' : ''}`);
-      out.tabStops = (out.tabStops || 0) + stops;
-    } finally {
-      await p.close();
-    }
+      let ext = 0;
+      for (const sh of (cs.boxShadow || '').split(/,(?![^(]*\))/)) {
+        if (/inset/.test(sh)) continue;
+        const m = (sh.replace(/rgba?\([^)]*\)/g, '').match(/-?[\d.]+px/g) || []).map(parseFloat);
+        if (m.length >= 2) ext = Math.max(ext, (m[2] || 0) + (m[3] || 0)); // blur + spread
+      }
+      return ext;
+    };
+    // The first ancestor that clips the ring (overflow other than visible).
+    const clippedBy = (el, r, ext) => {
+      for (let a = el.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+        const cs = getComputedStyle(a);
+        if (cs.overflowX === 'visible' && cs.overflowY === 'visible') continue;
+        const ar = a.getBoundingClientRect();
+        const left = ar.left + a.clientLeft;
+        const top = ar.top + a.clientTop;
+        const sides = [];
+        if (cs.overflowX !== 'visible') {
+          if (r.left - ext < left - 1) sides.push('left');
+          if (r.right + ext > left + a.clientWidth + 1) sides.push('right');
+        }
+        if (cs.overflowY !== 'visible') {
+          if (r.top - ext < top - 1 && r.top >= top - 1) sides.push('top');
+          if (r.bottom + ext > top + a.clientHeight + 1 && r.bottom <= top + a.clientHeight + 1) sides.push('bottom');
+        }
+        if (sides.length) {
+          let d = a.tagName.toLowerCase();
+          if (a.classList.length) d += '.' + [...a.classList].join('.');
+          return `${d} (${sides.join(', ')})`;
+        }
+      }
+      return null;
+    };
+    window.__wblStops = [];
+    let count = 0;
+    document.addEventListener(
+      'keyup',
+      (ev) => {
+        if (ev.key !== 'Tab') return;
+        const el = document.activeElement;
+        if (!el || el === document.body || el === document.documentElement) {
+          window.__wblStops.push({ left: true });
+          return;
+        }
+        if (!el.__wblIndex) el.__wblIndex = ++count;
+        const cs = getComputedStyle(el);
+        const indicator = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || (!!cs.boxShadow && cs.boxShadow !== 'none');
+        let d = el.tagName.toLowerCase();
+        if (el.id) d += `#${el.id}`;
+        if (el.classList.length) d += '.' + [...el.classList].join('.');
+        const href = el.getAttribute('href');
+        if (href) d += `[href="${href}"]`;
+        const r = el.getBoundingClientRect();
+        const visible = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+        const clip = indicator ? clippedBy(el, r, ringExtent(cs)) : null;
+        window.__wblStops.push({ key: el.__wblIndex, d, indicator, visible, clip });
+      },
+      true,
+    );
+    return n;
+  });
+  // Press Tab past the last stop (the walk ends where focus leaves the page
+  // or comes back to a stop already seen).
+  const limit = Math.min(MAX_TABS, expected + 3);
+  for (let i = 0; i < limit; i++) await p.keyboard.press('Tab');
+  const records = await p.evaluate(() => window.__wblStops);
+  const seen = new Set();
+  const noOutline = [];
+  const offScreen = [];
+  const clipped = [];
+  let stops = 0;
+  for (const s of records) {
+    if (s.left || seen.has(s.key)) break;
+    seen.add(s.key);
+    stops++;
+    if (!s.indicator) noOutline.push(s.d);
+    if (!s.visible) offScreen.push(s.d);
+    if (s.clip) clipped.push(`${s.d} by ${s.clip}`);
   }
+  if (stops === 0) fail(out, page, 'keyboard', 'Tab reaches no element');
+  if (stops < expected) fail(out, page, 'keyboard', `Tab reached ${stops} of ${expected} focusable elements (focus trap or unreachable element?)`);
+  if (noOutline.length) fail(out, page, 'keyboard', `${noOutline.length} focused element(s) have no visible focus outline or box-shadow: ${noOutline.slice(0, 5).join(', ')}${noOutline.length > 5 ? ', …' : ''}`);
+  if (offScreen.length) fail(out, page, 'keyboard', `${offScreen.length} focused element(s) are not on screen when focused: ${offScreen.slice(0, 5).join(', ')}${offScreen.length > 5 ? ', …' : ''}`);
+  if (clipped.length) fail(out, page, 'keyboard', `${clipped.length} focus outline(s) are cut off by a scrolling or clipping container: ${clipped.slice(0, 3).join(', ')}${clipped.length > 3 ? ', …' : ''}`);
+  out.tabStops = (out.tabStops || 0) + stops;
 }
 
 async function mobileCheck(ctx, out, page) {
@@ -610,9 +628,10 @@ async function mobileCheck(ctx, out, page) {
 
 // ---------------------------------------------------------------- print width
 
-// Documents made to be printed: the handbook and every standalone handout.
+// Documents made to be printed: everything in print/ (the handbook, the
+// family packets) and every standalone handout, in any language folder.
 function isPrintDocument(page) {
-  return page === 'print/handbook.html' || (/^handouts\/.+\.html$/.test(page) && !/(^|\/)index\.html$/.test(page));
+  return /^print\/.+\.html?$/.test(page) || (/^handouts\/.+\.html?$/.test(page) && !/(^|\/)index\.html?$/.test(page));
 }
 
 // The text block's width in CSS px, from the document's first @page rule
@@ -648,10 +667,9 @@ function textBlockWidth() {
   return { width: Math.floor(w - left - right), height: Math.floor(h) };
 }
 
-async function printWidthCheck(ctx, out, page) {
-  const { p, url } = await newPage(ctx, out, page, 'file', 'print width');
+// On a loaded page; leaves it in screen media at the desktop size again.
+async function printWidthCheck(p, out, page) {
   try {
-    await p.goto(url, { waitUntil: 'load' });
     await p.emulateMedia({ media: 'print' });
     const block = await p.evaluate(textBlockWidth);
     await p.setViewportSize({ width: block.width, height: block.height });
@@ -687,7 +705,8 @@ async function printWidthCheck(ctx, out, page) {
     }
     if (r.clipped.length) fail(out, page, 'print', `content cut off sideways in print: ${r.clipped.join('; ')}`);
   } finally {
-    await p.close();
+    await p.emulateMedia({ media: 'screen' });
+    await p.setViewportSize(DESKTOP);
   }
 }
 
@@ -828,7 +847,10 @@ async function screenshots(desktopCtx, mobileCtx, out) {
   // first handout, roughly as paper sees them; and the handbook as a PDF.
   const printed = ['print/handbook.html', out.pages.find((p) => p.startsWith('handouts/'))].filter((p) => p && out.pages.includes(p));
   for (const page of printed) await shot(desktopCtx, page, 'print', { media: 'print', viewport: { width: 816, height: 1056 } });
-  if (out.pages.includes('print/handbook.html')) {
+  // The handbook as a PDF once (the first output) unless WBL_FULL: CI prints
+  // a district's handbook with wbl itself, and laying out the whole book is
+  // the dearest screenshot.
+  if (out.pages.includes('print/handbook.html') && (FULL || out === outputs[0])) {
     const { p, url } = await newPage(desktopCtx, out, 'print/handbook.html', 'file', 'pdf');
     try {
       await p.goto(url, { waitUntil: 'load' });
@@ -846,12 +868,13 @@ async function screenshots(desktopCtx, mobileCtx, out) {
 
 let serverPort = 0;
 const timings = {};
-async function timed(name, fn) {
+async function timed(name, fn, perPage = null) {
   const t = Date.now();
   try {
     return await fn();
   } finally {
     timings[name] = (timings[name] || 0) + (Date.now() - t);
+    if (perPage) perPage[name] = (perPage[name] || 0) + (Date.now() - t);
   }
 }
 
@@ -867,21 +890,121 @@ async function pool(items, n, fn) {
   );
 }
 
-// Every check runs on every page of the first output (the generic toolkit).
-// A district's pages have the same layout and differ in branding and in the
-// pages it changed, so on every page of theirs run axe (file://, screen and
-// print), links, the skip link and the phone width; the http pass and the
-// full Tab walk run on a sample that carries the branding in each layout: the
-// home page, the first content page, the handbook and the first handout.
-// WBL_FULL=1 runs every check everywhere (about twice as long).
+// Which checks a page gets. Every page of every output: the Nu checker, axe
+// (file://, screen media), links and requests, the skip link, the phone
+// width, and on print documents the print width. The first output (the
+// generic toolkit) also gets axe in print media on every page. Every other
+// output shares its layout and differs in branding and in the pages a
+// district changed, so it gets that on a sample that carries its branding in
+// each layout and language: per folder (site/, site/es/, handouts/, …) its
+// index and first page, and every page in print/ (outside the first output,
+// not the handbook). The sample also gets the Tab walk and the http pass in
+// every output; see plan() and walkedKinds for the rest of the Tab walks.
+// WBL_FULL=1 runs every check on every page.
 const FULL = !!process.env.WBL_FULL && process.env.WBL_FULL !== '0';
 function sample(out) {
   if (!out.sample) {
-    const first = (pre) => out.pages.find((p) => p.startsWith(pre) && p !== 'site/index.html');
-    out.sample = new Set(['site/index.html', first('site/'), 'print/handbook.html', first('handouts/')].filter(Boolean));
+    out.sample = new Set();
+    const folders = new Map();
+    for (const p of out.pages) {
+      const dir = p.slice(0, p.lastIndexOf('/'));
+      if (!folders.has(dir)) folders.set(dir, []);
+      folders.get(dir).push(p);
+    }
+    for (const [dir, pages] of folders) {
+      if (dir === 'print') {
+        for (const p of pages) out.sample.add(p);
+        continue;
+      }
+      const index = `${dir}/index.html`;
+      if (pages.includes(index)) out.sample.add(index);
+      const firstPage = pages.find((p) => p !== index);
+      if (firstPage) out.sample.add(firstPage);
+    }
   }
   return out.sample;
 }
+
+function plan(out, page) {
+  const inSample = FULL || sample(out).has(page);
+  const deep = inSample || out === outputs[0];
+  const printDoc = isPrintDocument(page);
+  // The handbook is a tenth of all the page time: outside the first output
+  // it keeps axe (screen), links, the skip link and the print width.
+  const book = page === 'print/handbook.html' && out !== outputs[0] && !FULL;
+  return {
+    axeMedia: deep && !book ? ['screen', 'print'] : ['screen'],
+    // Over http: the sample, less the handbook (opened from disk, as people
+    // do, it gets every other check).
+    http: FULL || (inSample && page !== 'print/handbook.html'),
+    walkAlways: FULL || (inSample && !book),
+    printWidth: printDoc,
+    // Every page: a district's own text (a long e-mail address on the
+    // handbook's cover) is what makes a page too wide for a phone.
+    mobile: true,
+  };
+}
+
+// The Tab walk checks each stop's focus ring, that it is on screen and that
+// no box cuts the ring off; those follow from the kind of element and its
+// context (collectDom's focusKinds), and pages share their kinds. So besides
+// the sample, a page is walked when it has a kind no walked page had.
+const walkedKinds = new Set();
+let walkedPages = 0;
+
+async function checkPage(desktopCtx, mobileCtx, out, page) {
+  const want = plan(out, page);
+  const spent = {};
+  const t0 = Date.now();
+  const axeFound = new Map();
+  // One load serves the links, axe (screen, then print), the skip link and
+  // the print width; the Tab walk needs the page as loaded again.
+  {
+    const { p, state, url } = await newPage(desktopCtx, out, page, 'file', 'load');
+    try {
+      await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
+      const dom = await p.evaluate(collectDom);
+      if (!dom.lang) fail(out, page, 'links', '<html> has no lang');
+      linkChecks(out, page, dom);
+      await timed('axe', () => axeOn(p, state, 'file', want.axeMedia, axeFound, spent));
+      await timed('skip link', () => skipLinkCheck(p, out, page), spent);
+      if (want.printWidth) await timed('print', () => printWidthCheck(p, out, page), spent);
+      const fresh = dom.focusKinds.filter((k) => !walkedKinds.has(k));
+      if (want.walkAlways || fresh.length) {
+        for (const k of dom.focusKinds) walkedKinds.add(k);
+        walkedPages++;
+        if (VERBOSE && !want.walkAlways) note(out, page, `Tab walk for ${fresh.length} new kind(s) of stop: ${fresh.slice(0, 3).join('; ')}`);
+        // Without the skip link's #fragment: a fresh start for the first Tab.
+        await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
+        await timed('tab walk', () => focusWalk(p, out, page), spent);
+      }
+    } finally {
+      await p.close();
+    }
+  }
+  if (want.http) {
+    const { p, state, url } = await newPage(desktopCtx, out, page, 'http', 'load');
+    try {
+      await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
+      await timed('axe', () => axeOn(p, state, 'http', ['screen'], axeFound, spent));
+    } finally {
+      await p.close();
+    }
+  }
+  for (const { kind, v, n, ctx } of axeFound.values()) {
+    const msg = `${v.id} (${v.impact}): ${v.help} [${ctx.join(', ')}]\n        at ${n.target}  ${n.html}\n        ${n.summary.slice(0, 300)}`;
+    if (kind === 'violation') {
+      axeViolations++;
+      fail(out, page, 'axe', msg);
+    } else if (VERBOSE) {
+      note(out, page, `axe needs review: ${msg}`);
+    }
+  }
+  if (want.mobile) await timed('mobile', () => mobileCheck(mobileCtx, out, page), spent);
+  if (VERBOSE) note(out, page, `time: ${Date.now() - t0} ms (${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+}
+
+let axeViolations = 0;
 
 async function main() {
   const started = Date.now();
@@ -898,14 +1021,20 @@ async function main() {
   console.log(`  screenshots: ${screenshotDir}`);
   console.log('');
 
-  process.stdout.write(`Nu checker on ${total} pages and their stylesheets… `);
-  const nuErrors = await timed('nu', async () => runNu());
-  console.log(`${nuErrors} error(s)`);
+  const phases = [];
+  const phase = async (name, fn) => {
+    const t = Date.now();
+    try {
+      return await fn();
+    } finally {
+      phases.push(`${name} ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    }
+  };
+  const nuDone = phase('nu', () => timed('nu', () => runNu()));
 
   const server = await startServer();
   serverPort = server.address().port;
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  let axeViolations = 0;
   const shots = [];
   try {
     const desktopCtx = await browser.newContext({ viewport: DESKTOP, deviceScaleFactor: 1, reducedMotion: 'reduce' });
@@ -913,48 +1042,27 @@ async function main() {
     const tasks = [];
     for (const out of outputs) for (const page of out.pages) tasks.push({ out, page });
     let done = 0;
-    await pool(tasks, JOBS, async ({ out, page }) => {
+    await phase(`pages (${JOBS} at once)`, () => pool(tasks, JOBS, async ({ out, page }) => {
       try {
-        // DOM facts for the link check.
-        {
-          const { p, url } = await newPage(desktopCtx, out, page, 'file', 'dom');
-          try {
-            await p.goto(url, { waitUntil: 'load' });
-            const dom = await p.evaluate(collectDom);
-            if (!dom.lang) fail(out, page, 'links', '<html> has no lang');
-            linkChecks(out, page, dom);
-          } finally {
-            await p.close();
-          }
-        }
-        const full = FULL || out === outputs[0] || sample(out).has(page);
-        const axeFound = new Map();
-        await timed('axe', () => axeChecks(desktopCtx, out, page, 'file', axeFound));
-        if (full) await timed('axe', () => axeChecks(desktopCtx, out, page, 'http', axeFound));
-        for (const { kind, v, n, ctx } of axeFound.values()) {
-          const msg = `${v.id} (${v.impact}): ${v.help} [${ctx.join(', ')}]\n        at ${n.target}  ${n.html}\n        ${n.summary.slice(0, 300)}`;
-          if (kind === 'violation') {
-            axeViolations++;
-            fail(out, page, 'axe', msg);
-          } else if (VERBOSE) {
-            note(out, page, `axe needs review: ${msg}`);
-          }
-        }
-        await timed('keyboard', () => keyboardChecks(desktopCtx, out, page, full));
-        await timed('mobile', () => mobileCheck(mobileCtx, out, page));
-        if (isPrintDocument(page)) await timed('print', () => printWidthCheck(desktopCtx, out, page));
+        await checkPage(desktopCtx, mobileCtx, out, page);
       } catch (e) {
         fail(out, page, 'error', `check crashed: ${e.message.split('\n')[0]}`);
       }
       done++;
       if (process.stdout.isTTY) process.stdout.write(`\rbrowser checks: ${done}/${tasks.length} pages`);
-    });
+    }));
     if (process.stdout.isTTY) process.stdout.write('\n');
-    for (const out of outputs) shots.push(...(await timed('screenshots', () => screenshots(desktopCtx, mobileCtx, out))));
+    if (SCREENSHOTS) {
+      await phase('screenshots', async () => {
+        for (const out of outputs) shots.push(...(await timed('screenshots', () => screenshots(desktopCtx, mobileCtx, out))));
+      });
+    }
   } finally {
     await browser.close();
     server.close();
   }
+  const nuErrors = await nuDone;
+  console.log(`Nu checker on ${total} pages and their stylesheets: ${nuErrors} error(s)`);
 
   // ------------------------------------------------------------ report
   let passed = 0;
@@ -992,7 +1100,9 @@ async function main() {
   console.log('');
   const counts = Object.entries(byCheck).map(([c, n]) => `${c} ${n}`).join(', ') || 'none';
   console.log(`${outputs.length} output(s), ${total} pages checked in ${((Date.now() - started) / 1000).toFixed(0)} s; failures by check: ${counts}; axe violations: ${axeViolations}; Nu errors: ${nuErrors}`);
-  if (VERBOSE) console.log(`time per check (summed over workers): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
+  console.log(`Tab walk on ${walkedPages} of ${total} pages (the sample and every page with a kind of Tab stop not walked before); ${walkedKinds.size} kinds of Tab stop`);
+  console.log(`time per phase: ${phases.join(', ')} (the Nu checker runs beside the browser)`);
+  console.log(`time per check (summed over workers): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`);
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }

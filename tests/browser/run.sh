@@ -65,13 +65,24 @@ fi
 mkdir -p "$work/out"
 [ -n "$shots" ] || shots="$work/screenshots"
 
+suite_start=$SECONDS
+phase_start=$SECONDS
+timings=()
+phase_done() { # name
+  timings+=("$1 $((SECONDS - phase_start)) s")
+  phase_start=$SECONDS
+}
+
 echo "== rendering into $work/out"
+# All outputs at once (wbl is mostly single-threaded; the machine has two
+# cores), each one's messages kept apart and printed in order.
 outs=()
+pids=()
 render() { # name [district dir]
   local name="$1" dest="$work/out/$1"
   shift
-  echo "-- $name"
-  "$wbl" adapt "$@" --out "$dest"
+  "$wbl" adapt "$@" --out "$dest" >"$work/render-$name.log" 2>&1 &
+  pids+=("$!")
   outs+=("$dest")
 }
 render generic
@@ -79,18 +90,30 @@ for d in "$root"/examples/*/ "$here"/fixtures/*/; do
   [ -f "$d/district.toml" ] || continue
   render "$(basename "$d")" --district "${d%/}"
 done
+render_status=0
+for i in "${!outs[@]}"; do
+  name="$(basename "${outs[$i]}")"
+  wait "${pids[$i]}" || render_status=$?
+  echo "-- $name"
+  cat "$work/render-$name.log"
+done
+[ "$render_status" = 0 ] || { echo "run.sh: wbl adapt failed (exit $render_status)" >&2; exit 1; }
+phase_done render
 
 if [ ! -d "$here/node_modules" ]; then
   echo "== npm ci"
   (cd "$here" && npm ci --ignore-scripts --no-audit --no-fund)
+  phase_done "npm ci"
 fi
 
 echo "== self-test: the checker must catch known breakage"
 status=0
 node "$here/selftest.mjs" "${outs[0]}" || status=$?
+phase_done selftest
 
 echo "== checking ${#outs[@]} output(s) in the browser"
 node "$here/check.mjs" --screenshots "$shots" "${outs[@]}" || status=$?
+phase_done check.mjs
 
 echo "== search, phone contents, On this page and the printables"
 # Also on the generic bundle as a teacher gets it: unzipped, opened from disk.
@@ -108,5 +131,7 @@ if [ -n "$zip_file" ]; then
   done
 fi
 node "$here/search.mjs" --screenshots "$shots" "${searched[@]}" || status=$?
+phase_done search.mjs
 if [ "$keep" = 1 ]; then echo "outputs kept in $work/out"; fi
+echo "browser suite: $((SECONDS - suite_start)) s ($(IFS=,; echo "${timings[*]}" | sed 's/,/, /g'))$([ "$status" = 0 ] && echo ", passed" || echo ", FAILED")"
 exit "$status"

@@ -25,6 +25,7 @@
 // Screenshots (home page, the longest guide page, search results; 375 and
 // 1280 px) go to DIR (default: OUT/../screenshots). Exits 1 when a check fails.
 
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -40,6 +41,7 @@ const DESKTOP = { width: 1280, height: 900 };
 const MAX_INDEX_BYTES = 400 * 1024;
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const ON_THIS_PAGE_MIN = 3;
+const LONGEST_CANDIDATES = 6;
 
 const argv = process.argv.slice(2);
 let shotDir = process.env.WBL_SCREENSHOTS || '';
@@ -265,15 +267,25 @@ async function browserChecks(browser, out, label) {
       });
       check(
         'without JavaScript, the search form opens the contents',
-        at.pathname.endsWith('/site/index.html') && at.hash === '#wbl--contents' && target && target.tag === 'nav' && target.top >= 0 && target.top < MOBILE.height,
+        // A fragment scrolls its target to the top to within a pixel: layout
+        // in fractions of a pixel leaves it at -0.125 px on some pages.
+        at.pathname.endsWith('/site/index.html') && at.hash === '#wbl--contents' && target && target.tag === 'nav' && target.top > -1 && target.top < MOBILE.height,
         `${p.url()} ${JSON.stringify(target)}`,
       );
       await p.close();
     }
-    // The contents, one tap from the top of the longest page.
+    // The contents, one tap from the top of the longest page: measured at
+    // 375 px among the pages with the most text (page height follows the
+    // text; loading every page to measure it was a fifth of this script).
     {
       let longest = null;
-      for (const f of htmlFiles(out, 'site')) {
+      const text = (f) => read(out, `site/${f}`).replace(/<[^>]*>/g, '').length;
+      const candidates = htmlFiles(out, 'site')
+        .map((f) => ({ f, n: text(f) }))
+        .sort((a, b) => b.n - a.n)
+        .slice(0, LONGEST_CANDIDATES)
+        .map((c) => c.f);
+      for (const f of candidates) {
         const p = await page(mobile, `site/${f}`);
         const h = await p.evaluate(() => document.documentElement.scrollHeight);
         if (!longest || h > longest.h) longest = { f, h };
@@ -334,11 +346,32 @@ async function browserChecks(browser, out, label) {
   return shots;
 }
 
+// A digest of everything a reader opens (site/, handouts/, print/, names and
+// bytes): an output identical to one already checked in the browser (the
+// unzipped bundle is meant to be) would only repeat its results.
+function treeDigest(out) {
+  const h = crypto.createHash('sha256');
+  const walk = (rel) => {
+    const abs = path.join(out, rel);
+    if (!fs.existsSync(abs)) return;
+    for (const e of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const r = `${rel}/${e.name}`;
+      if (e.isDirectory()) walk(r);
+      else h.update(`${r}\0${fs.statSync(path.join(out, r)).size}\0`).update(fs.readFileSync(path.join(out, r)));
+    }
+  };
+  for (const sub of ['site', 'handouts', 'print']) walk(sub);
+  return h.digest('hex');
+}
+
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 const shots = [];
 const labels = new Set();
+const checkedInBrowser = new Map(); // digest -> label
+const started = Date.now();
 try {
   for (const out of outDirs) {
+    const t = Date.now();
     let label = path.basename(out);
     while (labels.has(label)) label += '-1';
     labels.add(label);
@@ -346,11 +379,20 @@ try {
     foldChecks(out);
     sizeCheck(out);
     fileChecks(out);
-    shots.push(...(await browserChecks(browser, out, label)));
+    const digest = treeDigest(out);
+    const same = checkedInBrowser.get(digest);
+    if (same) {
+      check(`site/, handouts/ and print/ are byte for byte those of ${same} (checked in the browser there)`, true);
+    } else {
+      checkedInBrowser.set(digest, label);
+      shots.push(...(await browserChecks(browser, out, label)));
+    }
+    console.log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
   }
 } finally {
   await browser.close();
 }
+console.log(`\nsearch.mjs: ${outDirs.length} output(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log('\nScreenshots:');
 for (const s of shots) console.log(`  ${s}`);
 console.log(`\n${passed} passed, ${failed} failed`);

@@ -48,9 +48,36 @@ edit(path.join(handouts, hA), (h) => h.replace('</main>', '<div style="width:9in
 // Every card link on the home page loses its focus indicator.
 fs.appendFileSync(path.join(site, 'wbl.css'), '\n.card > a:focus-visible { outline: none !important; box-shadow: none !important; }\n');
 
+// Pages a level down and new print documents (the Spanish pages, the family
+// packets) are found without being listed: a Spanish home page (the English
+// one a folder down, its links adjusted) with a link to a page that does not
+// exist, and page A links into it with a fragment it lacks; a Spanish handout
+// and a family packet each with a box wider than the printed text block.
+fs.mkdirSync(path.join(site, 'es'));
+fs.writeFileSync(
+  path.join(site, 'es', 'index.html'),
+  fs
+    .readFileSync(path.join(site, 'index.html'), 'utf8')
+    .replace(/(\s(?:href|src)=")(?![#a-z][a-z0-9+.-]*:|#|\.\.\/\.\.\/)/gi, '$1../')
+    .replace('</main>', '<p><a href="no-such-page.html">no such page</a></p></main>'),
+);
+edit(path.join(site, pA), (h) => h.replace('</main>', '<p><a href="es/index.html#no-such-es-id">es</a></p></main>'));
+const printDoc = (title) => `<!DOCTYPE html>
+<html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<style>@page { size: letter; margin: 0.75in; } body { font: 12pt/1.4 serif; }</style></head>
+<body><a href="#main">Saltar al texto</a><main id="main" tabindex="-1"><h1>${title}</h1><div style="width:9in">demasiado ancho en papel</div></main></body></html>
+`;
+fs.mkdirSync(path.join(handouts, 'es'));
+fs.writeFileSync(path.join(handouts, 'es', hA), printDoc('Hoja'));
+fs.writeFileSync(path.join(out, 'print', 'family-packet.es.html'), printDoc('Paquete para familias'));
+
 const res = spawnSync(process.execPath, [path.join(HERE, 'check.mjs'), '--screenshots', path.join(tmp, 'shots'), out], {
   encoding: 'utf8',
-  env: { ...process.env, WBL_PAGES: [...['index.html', pA, pB, pC].map((p) => `site/${p}`), `handouts/${hA}`].join(',') },
+  env: {
+    ...process.env,
+    WBL_SCREENSHOTS: '0',
+    WBL_PAGES: [...['index.html', pA, pB, pC, 'es/index.html'].map((p) => `site/${p}`), `handouts/${hA}`, `handouts/es/${hA}`, 'print/family-packet.es.html'].join(','),
+  },
 });
 const report = res.stdout + res.stderr;
 
@@ -69,6 +96,10 @@ const expected = [
   [`${pC}: missing image`, () => section(pC).includes('assets/missing.png does not exist')],
   ['index.html: no focus indicator', () => section('index.html').includes('no visible focus outline')],
   [`${hA}: wider than the printed text block`, () => section(hA, 'handouts').includes('wider than the')],
+  ['es/index.html (found a folder down): missing page', () => section('es/index.html').includes('site/es/no-such-page.html does not exist')],
+  [`${pA}: broken #fragment in a link into es/`, () => section(pA).includes('no id="no-such-es-id" in site/es/index.html')],
+  [`es/${hA}: a Spanish handout wider than the printed text block`, () => section(`es/${hA}`, 'handouts').includes('wider than the')],
+  ['family-packet.es.html: a new print document wider than the printed text block', () => section('family-packet.es.html', 'print').includes('wider than the')],
 ];
 
 function section(page, folder = 'site') {
