@@ -227,6 +227,16 @@ codes! {
     UpstreamChanged = "upstream-changed",
     /// The text recorded in wbl.lock was edited by hand.
     LockEdited = "lock-edited",
+    /// A language (in `languages`, or in a translation's file name) is not one the toolkit has, or not a language code.
+    UnknownLanguage = "unknown-language",
+    /// `pages/<id>.<lang>.md` or `snippets/<name>.<lang>.md` translates a page or snippet that does not exist.
+    TranslationOfMissingPage = "translation-of-missing-page",
+    /// A translation lacks a section its source page has.
+    TranslationMissingSection = "translation-missing-section",
+    /// A translation has a section its source page lacks.
+    TranslationExtraSection = "translation-extra-section",
+    /// A district override of a translated section is given in one language only.
+    OverrideInOneLanguage = "override-in-one-language",
     /// wbl could not read or write a file or folder (permissions, disk, a missing folder).
     Io = "io",
 }
