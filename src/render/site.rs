@@ -255,7 +255,7 @@ pub fn switcher(adapted: &Adapted, page: &str) -> Value {
 /// Whether this language has a family packet: some page for families or
 /// students that is not a guide.
 pub fn has_packet(adapted: &Adapted) -> bool {
-    adapted.pages.iter().any(|p| super::print::in_packet(p))
+    adapted.pages.iter().any(super::print::in_packet)
 }
 
 /// `family-packet.<lang>.html`.

@@ -612,7 +612,7 @@ async function mobileCheck(ctx, out, page) {
 
 // Documents made to be printed: the handbook and every standalone handout.
 function isPrintDocument(page) {
-  return page === 'print/handbook.html' || (/^handouts\/.+\.html$/.test(page) && !/(^|\/)index\.html$/.test(page));
+  return page === 'print/handbook.html' || /^print\/family-packet\.[^/]+\.html$/.test(page) || (/^handouts\/.+\.html$/.test(page) && !/(^|\/)index\.html$/.test(page));
 }
 
 // The text block's width in CSS px, from the document's first @page rule

@@ -66,8 +66,15 @@ fn a_translated_page_becomes_a_spanish_page_with_a_switcher_both_ways() {
     let fx = bilingual();
     fx.adapt(None).success().no_warnings();
     let es = fx.read("out/site/es/letter.html");
-    assert!(es.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"), "{}", &es[..80]);
-    assert!(es.contains("ES-EXPECT") && es.contains("HOLA-ES"), "the Spanish text and snippet");
+    assert!(
+        es.starts_with("<!DOCTYPE html>\n<html lang=\"es\">"),
+        "{}",
+        &es[..80]
+    );
+    assert!(
+        es.contains("ES-EXPECT") && es.contains("HOLA-ES"),
+        "the Spanish text and snippet"
+    );
     assert!(!es.contains("HELLO-EN"));
     assert!(es.contains("Saltar al contenido"), "Spanish interface text");
     assert!(es.contains(r#"<a href="../letter.html" hreflang="en" lang="en">English</a>"#));
@@ -78,11 +85,16 @@ fn a_translated_page_becomes_a_spanish_page_with_a_switcher_both_ways() {
     assert!(!fx.exists("out/site/es/guide.html"));
     // The Spanish home page, and the same address for every section.
     let index = fx.read("out/site/es/index.html");
-    assert!(index.contains("<html lang=\"es\">") && index.contains("Kit pequeño") && index.contains("Familias"));
+    assert!(
+        index.contains("<html lang=\"es\">") && index.contains("Kit pequeño") && index.contains("Familias")
+    );
     assert!(es.contains(r#"<h2 id="what-to-expect">Qué esperar</h2>"#));
     assert!(es.contains(r#"href="../wbl.css""#), "the stylesheet is shared");
     // The Spanish letter is a handout of its own.
-    assert!(fx.read("out/handouts/es/letter.html").contains("<html lang=\"es\">"));
+    assert!(
+        fx.read("out/handouts/es/letter.html")
+            .contains("<html lang=\"es\">")
+    );
 }
 
 #[test]
@@ -95,7 +107,10 @@ fn a_link_to_an_untranslated_page_leads_to_the_english_page_marked() {
         "{es}"
     );
     let handout = fx.read("out/handouts/es/letter.html");
-    assert!(handout.contains(r#"href="../../site/form.html""#), "from handouts/es/ to the English site page");
+    assert!(
+        handout.contains(r#"href="../../site/form.html""#),
+        "from handouts/es/ to the English site page"
+    );
 }
 
 #[test]
@@ -105,7 +120,10 @@ fn the_spanish_family_packet_holds_the_spanish_family_pages_only() {
     let es = fx.read("out/print/family-packet.es.html");
     assert!(es.contains("<html lang=\"es\">"));
     assert!(es.contains("ES-EXPECT"));
-    assert!(!es.contains("EN-EXPECT") && !es.contains("SIGN-HERE"), "no English page in the Spanish packet");
+    assert!(
+        !es.contains("EN-EXPECT") && !es.contains("SIGN-HERE"),
+        "no English page in the Spanish packet"
+    );
     assert!(!es.contains("Send "), "no guide in the packet");
     // Its link to the untranslated form leads to the English site page.
     assert!(es.contains(r#"href="../site/form.html""#));
@@ -167,7 +185,11 @@ fn an_english_only_override_of_a_translated_section_warns_with_the_block_to_add(
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("lang = \"es\""), "shows the block to add:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("lang = \"es\""),
+        "shows the block to add:\n{}",
+        run.stderr
+    );
     assert!(fx.read("out/site/letter.html").contains("DISTRICT-EN"));
     assert!(fx.read("out/site/es/letter.html").contains("ES-EXPECT"));
 }
@@ -179,10 +201,19 @@ fn an_override_in_both_languages_applies_to_each_and_does_not_warn() {
         &fx,
         "languages = [\"en\", \"es\"]\n\n[[sections]]\ntarget = \"letter#what-to-expect\"\naction = \"replace\"\nfile = \"sections/expect.md\"\n\n[[sections]]\ntarget = \"letter#questions\"\naction = \"append\"\nlang = \"es\"\ntext = \"SOLO-ES\"\n\n[[sections]]\ntarget = \"letter#questions\"\naction = \"append\"\nlang = \"en\"\ntext = \"ONLY-EN\"\n",
     );
-    fx.write("d/sections/expect.md", "## What to expect {#what-to-expect}\n\nDISTRICT-EN\n");
-    fx.write("d/sections/expect.es.md", "## Qué esperar {#what-to-expect}\n\nDISTRITO-ES\n");
+    fx.write(
+        "d/sections/expect.md",
+        "## What to expect {#what-to-expect}\n\nDISTRICT-EN\n",
+    );
+    fx.write(
+        "d/sections/expect.es.md",
+        "## Qué esperar {#what-to-expect}\n\nDISTRITO-ES\n",
+    );
     fx.adapt(Some("d")).success().no_warnings();
-    let (en, es) = (fx.read("out/site/letter.html"), fx.read("out/site/es/letter.html"));
+    let (en, es) = (
+        fx.read("out/site/letter.html"),
+        fx.read("out/site/es/letter.html"),
+    );
     assert!(en.contains("DISTRICT-EN") && en.contains("ONLY-EN") && !en.contains("SOLO-ES"));
     assert!(es.contains("DISTRITO-ES") && es.contains("SOLO-ES") && !es.contains("ONLY-EN"));
     assert!(!es.contains("ES-EXPECT"));
@@ -212,7 +243,8 @@ fn an_unknown_district_language_is_an_error_at_its_line() {
     let run = fx.adapt(Some("d"));
     run.failure();
     assert!(
-        run.stderr.contains("error[unknown-language]: `sp` is not a language of the toolkit"),
+        run.stderr
+            .contains("error[unknown-language]: `sp` is not a language of the toolkit"),
         "{}",
         run.stderr
     );
@@ -246,8 +278,14 @@ fn the_embedded_toolkit_and_desert_valley_publish_spanish() {
     ] {
         let html = fx.read(&format!("out/site/es/{page}.html"));
         assert!(html.contains("<html lang=\"es\">"), "{page}");
-        assert!(html.contains(&format!("href=\"../{page}.html\" hreflang=\"en\"")), "{page}: switcher");
-        assert!(fx.read(&format!("out/site/{page}.html")).contains(&format!("href=\"es/{page}.html\" hreflang=\"es\"")));
+        assert!(
+            html.contains(&format!("href=\"../{page}.html\" hreflang=\"en\"")),
+            "{page}: switcher"
+        );
+        assert!(
+            fx.read(&format!("out/site/{page}.html"))
+                .contains(&format!("href=\"es/{page}.html\" hreflang=\"es\""))
+        );
         assert!(html.contains("Desert Valley"), "{page}: the district's values");
     }
     // The district's override in both languages: the Spanish how-to-apply.
@@ -256,5 +294,8 @@ fn the_embedded_toolkit_and_desert_valley_publish_spanish() {
     assert!(flyer.contains("Microsoft Forms"));
     assert!(fx.exists("out/site/es/index.html"));
     assert!(fx.exists("out/handouts/es/family-letter.html"));
-    assert!(fx.read("out/print/family-packet.es.html").contains("<html lang=\"es\">"));
+    assert!(
+        fx.read("out/print/family-packet.es.html")
+            .contains("<html lang=\"es\">")
+    );
 }
