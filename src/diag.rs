@@ -231,6 +231,16 @@ codes! {
     TranslationStale = "translation-stale",
     /// A toolkit translation has sections `translations.lock` records nothing for.
     TranslationUnrecorded = "translation-unrecorded",
+    /// A language (in `languages`, or in a translation's file name) is not one the toolkit has, or not a language code.
+    UnknownLanguage = "unknown-language",
+    /// `pages/<id>.<lang>.md` or `snippets/<name>.<lang>.md` translates a page or snippet that does not exist.
+    TranslationOfMissingPage = "translation-of-missing-page",
+    /// A translation lacks a section its source page has.
+    TranslationMissingSection = "translation-missing-section",
+    /// A translation has a section its source page lacks.
+    TranslationExtraSection = "translation-extra-section",
+    /// A district override of a translated section is given in one language only.
+    OverrideInOneLanguage = "override-in-one-language",
     /// wbl could not read or write a file or folder (permissions, disk, a missing folder).
     Io = "io",
 }

@@ -44,6 +44,7 @@ struct DistrictTable {
     website: Option<String>,
     color: Option<Spanned<String>>,
     language: Option<String>,
+    languages: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
@@ -116,6 +117,8 @@ struct SectionFile {
     action: Spanned<String>,
     file: Option<Spanned<String>>,
     text: Option<Spanned<String>>,
+    /// The one language this change is for; without it, every language.
+    lang: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -164,6 +167,11 @@ pub struct SectionOp {
     pub action: Action,
     /// `None` for `remove`.
     pub content: Option<OverrideText>,
+    /// `lang = "es"`: the one language this change is for, with its span.
+    pub lang: Option<(String, Range<usize>)>,
+    /// The text in other languages, from files paired by name with
+    /// `file` (`sections/x.es.md` beside `sections/x.md`), by language.
+    pub translated: BTreeMap<String, OverrideText>,
 }
 
 impl SectionOp {
@@ -187,6 +195,14 @@ pub struct District {
     pub website: String,
     pub color: Option<(Rgb, Range<usize>)>,
     pub language: Option<String>,
+    /// `languages = [...]` as written, checked against the toolkit's
+    /// languages when it is adapted.
+    pub languages: Option<Vec<(String, Range<usize>)>>,
+    /// The span of the `languages` list, for diagnostics.
+    pub languages_span: Option<Range<usize>>,
+    /// `pages/<id>.<lang>.md`, read but not yet parsed: what they
+    /// translate is known only beside the toolkit.
+    pub translation_files: Vec<Arc<SourceFile>>,
     /// The logo's asset name (under `assets/` of the outputs) and bytes.
     pub logo: Option<(String, Arc<[u8]>)>,
     pub contacts: Vec<Contact>,
@@ -214,6 +230,9 @@ impl District {
             website: String::new(),
             color: None,
             language: None,
+            languages: None,
+            languages_span: None,
+            translation_files: Vec::new(),
             logo: None,
             contacts: Vec::new(),
             partners: Vec::new(),
@@ -331,6 +350,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
                 continue;
             }
         };
+        let mut translated = BTreeMap::new();
         let content = match (&section.file, &section.text, action) {
             (Some(_), Some(text), _) => {
                 diags.push(
@@ -375,6 +395,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
                 let Some(file) = read_text(&tree.display(rel.get_ref()), &bytes, diags) else {
                     continue;
                 };
+                translated = paired_files(dir, &tree, &manifest, rel, diags);
                 Some(OverrideText {
                     offset: 0,
                     text: file.text.clone(),
@@ -403,10 +424,20 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
             target_span: section.target.span(),
             action,
             content,
+            lang: section.lang.as_ref().map(|l| (l.get_ref().clone(), l.span())),
+            translated,
         });
     }
 
     let (pages, _) = load_pages(&tree, "pages", diags);
+    let mut translation_files = Vec::new();
+    for (path, bytes) in tree.under("pages") {
+        if crate::content::translations::is_translation_path(path)
+            && let Some(file) = read_text(&tree.display(path), bytes, diags)
+        {
+            translation_files.push(file);
+        }
+    }
     crate::content::names::check_pages(pages.values(), diags);
     let logo_path = d.logo.as_ref().map(|l| l.get_ref().replace('\\', "/"));
     for (path, bytes) in tree.under("assets") {
@@ -448,6 +479,14 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         website: district.website.unwrap_or_default(),
         color,
         language: district.language,
+        languages_span: district.languages.as_ref().map(Spanned::span),
+        languages: district.languages.map(|l| {
+            l.into_inner()
+                .into_iter()
+                .map(|v| (v.get_ref().clone(), v.span()))
+                .collect()
+        }),
+        translation_files,
         logo,
         contacts,
         partners,
@@ -460,6 +499,62 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         lms_platform: lms.platform,
         manifest,
     }))
+}
+
+/// The translations of an override file: `sections/x.<lang>.md` beside
+/// `sections/x.md`, by language.
+fn paired_files(
+    dir: &Path,
+    tree: &SourceTree,
+    manifest: &SourceFile,
+    rel: &Spanned<String>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, OverrideText> {
+    let mut out = BTreeMap::new();
+    let written = rel.get_ref().replace('\\', "/");
+    let Some(stem) = written.strip_suffix(".md") else {
+        return out;
+    };
+    let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+    let Ok(entries) = std::fs::read_dir(fs::join_rel(dir, if folder.is_empty() { "." } else { folder }))
+    else {
+        return out;
+    };
+    let mut found: Vec<(String, String)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter_map(|file_name| {
+            let lang = file_name
+                .strip_prefix(name)?
+                .strip_prefix('.')?
+                .strip_suffix(".md")?;
+            crate::content::schema::is_language_code(lang).then(|| (lang.to_string(), file_name.clone()))
+        })
+        .collect();
+    found.sort();
+    for (lang, file_name) in found {
+        let pair = if folder.is_empty() {
+            file_name
+        } else {
+            format!("{folder}/{file_name}")
+        };
+        let spanned = Spanned::new(rel.span(), pair.clone());
+        let Some(path) = resolve_path(dir, manifest, &spanned, diags) else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        if let Some(file) = read_text(&tree.display(&pair), &bytes, diags) {
+            out.insert(
+                lang,
+                OverrideText {
+                    offset: 0,
+                    text: file.text.clone(),
+                    file,
+                },
+            );
+        }
+    }
+    out
 }
 
 /// Checks a path written in district.toml: relative, without `..`, and

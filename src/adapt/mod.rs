@@ -3,6 +3,7 @@
 //! adapted toolkit every renderer works from.
 
 pub mod district;
+pub mod languages;
 pub mod lock;
 pub mod sourcemap;
 pub mod translations;
@@ -48,6 +49,17 @@ pub struct Adapted {
     /// The district's `wbl.lock` with new targets added, when it needs
     /// writing (no lock yet, or a new override).
     pub lock_update: Option<lock::Lock>,
+    /// The toolkit's source language. The text of this `Adapted` is in
+    /// `toolkit.language`, which differs for a translation.
+    pub source_lang: String,
+    /// The same toolkit adapted in each other language the district
+    /// publishes, holding the pages translated into it (empty on a
+    /// translation itself). Every override, hide and variable applies to
+    /// each, so a renderer treats them as it treats the source.
+    pub translations: Vec<Adapted>,
+    /// For every other published language, the ids of the pages it has:
+    /// what a page's language switcher and an untranslated link lead to.
+    pub counterparts: BTreeMap<String, BTreeSet<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -96,11 +108,24 @@ pub struct AppliedOverride {
 pub const GENERIC_NAME: &str = "your school district";
 pub const GENERIC_SHORT_NAME: &str = "your district";
 
-/// Adapts `toolkit` for `district` (or renders it generic). Returns `None`
-/// when an error was reported.
+/// Adapts `toolkit` for `district` (or renders it generic), in every
+/// language the district publishes. Returns `None` when an error was
+/// reported.
 pub fn adapt(
     toolkit: &Toolkit,
     district: Option<&Arc<District>>,
+    diags: &mut Diagnostics,
+) -> Option<Adapted> {
+    languages::adapt_all(toolkit, district, diags)
+}
+
+/// Adapts one language's text. `source` is false for a translation's
+/// view of the toolkit, which leaves the lock, the district's assets and
+/// its colours to the source language's run.
+pub(crate) fn adapt_one(
+    toolkit: &Toolkit,
+    district: Option<&Arc<District>>,
+    source: bool,
     diags: &mut Diagnostics,
 ) -> Option<Adapted> {
     let errors_before = diags.count(crate::diag::Severity::Error);
@@ -302,7 +327,7 @@ pub fn adapt(
         assets.insert(name.clone(), bytes.clone());
     }
 
-    let lock_update = district.and_then(|dist| {
+    let lock_update = district.filter(|_| source).and_then(|dist| {
         if let Some(lock) = &dist.lock {
             lock.check_toolkit(&toolkit.meta.id, &toolkit.meta.version, diags);
         }
@@ -324,7 +349,7 @@ pub fn adapt(
             &by_target,
         )
     });
-    if let Some(dist) = district {
+    if let Some(dist) = district.filter(|_| source) {
         check_brand_contrast(dist, diags);
     }
 
@@ -343,6 +368,9 @@ pub fn adapt(
         vars,
         applied,
         lock_update,
+        source_lang: toolkit.meta.language.clone(),
+        translations: Vec::new(),
+        counterparts: BTreeMap::new(),
         upstream_ids: toolkit
             .pages
             .values()
@@ -352,6 +380,69 @@ pub fn adapt(
 }
 
 impl Adapted {
+    /// Whether this is a translation (its text is not in the source
+    /// language).
+    pub fn is_translation(&self) -> bool {
+        self.toolkit.language != self.source_lang
+    }
+
+    /// The folder a translation's files sit in under `site/` and
+    /// `handouts/` (`es`), or `None` for the source language.
+    pub fn lang_dir(&self) -> Option<&str> {
+        self.is_translation().then_some(self.toolkit.language.as_str())
+    }
+
+    /// Whether a page of the source language has no version in this one:
+    /// a link to it leads to the source language's page.
+    pub fn untranslated(&self, id: &str) -> bool {
+        self.is_translation()
+            && !self.pages.iter().any(|p| p.id == id)
+            && self
+                .counterparts
+                .get(&self.source_lang)
+                .is_some_and(|ids| ids.contains(id))
+    }
+
+    /// The same adaptation with only the pages at `keep` (indexes into
+    /// `pages`, in order), in parts as before; empty parts are left out.
+    /// For outputs made of some pages, such as the family packet.
+    pub fn subset(&self, keep: &[usize]) -> Adapted {
+        let new_index: BTreeMap<usize, usize> = keep.iter().enumerate().map(|(n, &i)| (i, n)).collect();
+        let parts = self
+            .parts
+            .iter()
+            .filter_map(|part| {
+                let pages: Vec<usize> = part
+                    .pages
+                    .iter()
+                    .filter_map(|i| new_index.get(i).copied())
+                    .collect();
+                (!pages.is_empty()).then(|| AdaptedPart {
+                    id: part.id.clone(),
+                    title: part.title.clone(),
+                    pages,
+                })
+            })
+            .collect();
+        Adapted {
+            toolkit: self.toolkit.clone(),
+            district: self.district.clone(),
+            context: self.context.clone(),
+            parts,
+            pages: keep.iter().map(|&i| self.pages[i].clone()).collect(),
+            hidden: self.hidden.clone(),
+            assets: self.assets.clone(),
+            snippets: self.snippets.clone(),
+            vars: self.vars.clone(),
+            applied: Vec::new(),
+            upstream_ids: BTreeMap::new(),
+            lock_update: None,
+            source_lang: self.source_lang.clone(),
+            translations: Vec::new(),
+            counterparts: self.counterparts.clone(),
+        }
+    }
+
     /// `<district>-<toolkit>-<version>`, or `<toolkit>-<version>` for the
     /// generic toolkit: the name of the bundle, the cartridges and their
     /// top folder.
@@ -690,8 +781,8 @@ fn build_context(toolkit: &Toolkit, district: Option<&District>, vars: &Values) 
         }),
         None => json!({
             "id": "",
-            "name": GENERIC_NAME,
-            "short_name": GENERIC_SHORT_NAME,
+            "name": crate::i18n::strings(&meta.language).get("generic_district_name"),
+            "short_name": crate::i18n::strings(&meta.language).get("generic_district_short_name"),
             "website": "",
             "color": "",
             "language": meta.language,

@@ -11,7 +11,8 @@ use toml::Spanned;
 use super::frontmatter::{self, SplitError};
 use super::schema;
 use super::sections;
-use super::{FrontMatter, Page, Part, SourceTree, Toolkit, ToolkitMeta, is_valid_id};
+use super::translations::{self, Translation};
+use super::{FrontMatter, LanguageMeta, Page, Part, SourceTree, Toolkit, ToolkitMeta, is_valid_id};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, did_you_mean};
 use crate::fs;
 
@@ -25,6 +26,12 @@ struct ToolkitFile {
     version: Spanned<String>,
     #[serde(default = "default_language")]
     language: String,
+    /// The languages the toolkit is written in, the source first.
+    #[serde(default)]
+    languages: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Per-language metadata: `[translation.es] title = "…"`.
+    #[serde(default)]
+    translation: BTreeMap<String, LanguageMetaFile>,
     #[serde(default)]
     license: String,
     #[serde(default)]
@@ -41,6 +48,16 @@ struct ToolkitFile {
     platforms: Option<toml::Value>,
     #[serde(default)]
     parts: Vec<PartFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageMetaFile {
+    title: Option<String>,
+    description: Option<String>,
+    /// Part titles by part id.
+    #[serde(default)]
+    parts: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -94,6 +111,9 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
 
     let (pages, pages_ok) = load_pages(tree, "pages", diags);
     ok &= pages_ok;
+    let languages = check_languages(&manifest, &file, diags);
+    ok &= languages.is_some();
+    let languages = languages.unwrap_or_else(|| vec![file.language.clone()]);
     // Pages whose file has errors are already reported; do not report them
     // again as missing from the parts.
     // (Every `/…` ending of the loaded pages' paths, so each check is a
@@ -179,9 +199,45 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         .map(|(path, bytes)| (path["assets/".len()..].to_string(), bytes.clone()))
         .collect();
 
-    let (snippets, snippets_ok) = super::snippets::load_snippets(tree, diags);
+    let (all_snippets, snippets_ok) = super::snippets::load_snippets(tree, diags);
     ok &= snippets_ok;
-    super::snippets::warn_unused(&pages, &snippets, diags);
+    super::snippets::warn_unused(&pages, &all_snippets, diags);
+    let snippets = translations::source_snippets(&all_snippets);
+    let lookup = |id: &str| pages.get(id);
+    let sources = translations::Sources {
+        pages: &lookup,
+        ids: pages.keys().map(String::as_str).collect(),
+        languages: &languages[1..],
+        source: &languages[0],
+        declared_in: "toolkit.toml",
+    };
+    let (translated, translations_ok) = translations::load_pages(tree, "pages", &sources, diags);
+    ok &= translations_ok;
+    ok &= check_snippet_translations(&all_snippets, &languages, diags);
+    let translations: BTreeMap<String, Translation> = languages[1..]
+        .iter()
+        .map(|lang| {
+            let t = Translation {
+                pages: translated.get(lang).cloned().unwrap_or_default(),
+                snippets: translations::snippets_for(&all_snippets, lang),
+            };
+            (lang.clone(), t)
+        })
+        .collect();
+    let language_meta = file
+        .translation
+        .iter()
+        .map(|(lang, m)| {
+            (
+                lang.clone(),
+                LanguageMeta {
+                    title: m.title.clone(),
+                    description: m.description.clone(),
+                    parts: m.parts.clone(),
+                },
+            )
+        })
+        .collect();
 
     let version = version?;
     let schema = schema?;
@@ -194,7 +250,9 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
             title: file.title,
             description: file.description,
             version,
-            language: file.language,
+            language: languages[0].clone(),
+            languages,
+            language_meta,
             license: file.license,
             publisher: file.publisher,
             vars: schema.defaults(),
@@ -214,7 +272,118 @@ pub fn load_toolkit(tree: &SourceTree, diags: &mut Diagnostics) -> Option<Toolki
         pages,
         assets,
         snippets,
+        translations,
     })
+}
+
+/// `languages` as written, checked: language codes, each once, the first
+/// the same as `language`. Without it, the toolkit has one language.
+fn check_languages(
+    manifest: &SourceFile,
+    file: &ToolkitFile,
+    diags: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    let Some(list) = &file.languages else {
+        return Some(vec![file.language.clone()]);
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut ok = true;
+    for lang in list.get_ref() {
+        let code = lang.get_ref();
+        if !super::schema::is_language_code(code) {
+            diags.push(
+                Diagnostic::error(Code::UnknownLanguage, format!("`{code}` is not a language code"))
+                    .at(manifest, lang.span())
+                    .with_help("use a code such as `en`, `es` or `zh-Hant`"),
+            );
+            ok = false;
+        } else if out.contains(code) {
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownLanguage,
+                    format!("`{code}` is listed twice in `languages`"),
+                )
+                .at(manifest, lang.span()),
+            );
+            ok = false;
+        } else {
+            out.push(code.clone());
+        }
+    }
+    match out.first() {
+        None if ok => {
+            diags.push(
+                Diagnostic::error(Code::UnknownLanguage, "`languages` is empty")
+                    .at(manifest, list.span())
+                    .with_help(format!(
+                        "list the source language first: languages = [\"{}\"]",
+                        file.language
+                    )),
+            );
+            None
+        }
+        Some(first) if *first != file.language => {
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownLanguage,
+                    format!(
+                        "the first of `languages` is the source language, but it is `{first}` and `language` is `{}`",
+                        file.language
+                    ),
+                )
+                .at(manifest, list.span())
+                .with_help(format!("put \"{}\" first", file.language)),
+            );
+            None
+        }
+        _ => ok.then_some(out),
+    }
+}
+
+/// A snippet translation in a language the toolkit does not have, or of
+/// a snippet that does not exist, is an error: no page would include it.
+fn check_snippet_translations(all: &super::Snippets, languages: &[String], diags: &mut Diagnostics) -> bool {
+    let mut ok = true;
+    for (name, file) in all {
+        let Some((base, lang)) = name.strip_suffix(".md").and_then(translations::split_lang) else {
+            continue;
+        };
+        if !languages[1..].iter().any(|l| l == lang) {
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownLanguage,
+                    format!(
+                        "`{}` is a translation into `{lang}`, which is not one of the languages",
+                        file.path
+                    ),
+                )
+                .at(file, 0..0)
+                .with_help(format!("add \"{lang}\" to `languages` in toolkit.toml")),
+            );
+            ok = false;
+        } else if !all.contains_key(&format!("{base}.md")) {
+            diags.push(
+                Diagnostic::error(
+                    Code::TranslationOfMissingPage,
+                    format!(
+                        "`{}` translates snippet `{base}.md`, which does not exist",
+                        file.path
+                    ),
+                )
+                .at(file, 0..0)
+                .with_help(
+                    did_you_mean(&format!("{base}.md"), all.keys().map(String::as_str)).unwrap_or_else(
+                        || {
+                            "a snippet translation is named after its snippet: `snippets/<name>.<lang>.md`"
+                                .to_string()
+                        },
+                    ),
+                ),
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// Loads every `*.md` under `folder` of `tree` as a page. Returns the pages
@@ -227,7 +396,8 @@ pub fn load_pages(
     let mut pages: BTreeMap<String, Page> = BTreeMap::new();
     let mut ok = true;
     for (path, bytes) in tree.under(folder) {
-        if !path.ends_with(".md") || is_translation(path) {
+        // Translations are read by `translations::load_pages`.
+        if !path.ends_with(".md") || translations::is_translation_path(path) {
             continue;
         }
         let display = tree.display(path);
@@ -266,17 +436,6 @@ pub fn load_pages(
         }
     }
     (pages, ok)
-}
-
-/// `pages/<id>.<lang>.md` translates `pages/<id>.md` and is not a page of
-/// its own (a page id cannot hold a `.`, so nothing else is skipped).
-fn is_translation(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.strip_suffix(".md")
-        .and_then(|stem| stem.rsplit_once('.'))
-        .is_some_and(|(base, lang)| {
-            !base.is_empty() && (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase())
-        })
 }
 
 /// Parses one page file: front matter, id, headings.

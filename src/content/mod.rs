@@ -9,6 +9,7 @@ pub mod schema;
 pub mod sections;
 pub mod snippets;
 pub mod source;
+pub mod translations;
 pub mod urls;
 
 use std::collections::BTreeMap;
@@ -30,7 +31,12 @@ pub struct ToolkitMeta {
     /// One or two sentences on what the toolkit is, for cover pages.
     pub description: String,
     pub version: semver::Version,
+    /// The source language: `languages[0]`.
     pub language: String,
+    /// Every language the toolkit is written in, the source first.
+    pub languages: Vec<String>,
+    /// `[translation.<lang>]`: a title and description in other languages.
+    pub language_meta: BTreeMap<String, LanguageMeta>,
     pub license: String,
     pub publisher: String,
     /// Default variables, overridable by a district.
@@ -68,6 +74,15 @@ pub fn shell_word(s: &str) -> String {
     } else {
         format!("\"{s}\"")
     }
+}
+
+/// What `[translation.<lang>]` in toolkit.toml gives.
+#[derive(Debug, Clone, Default)]
+pub struct LanguageMeta {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Part titles by part id; an untitled part keeps the source's title.
+    pub parts: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +225,9 @@ pub struct Toolkit {
     pub assets: BTreeMap<String, Arc<[u8]>>,
     /// Text under `snippets/` that pages include, by file name.
     pub snippets: Snippets,
+    /// Every language but the source, with its translated pages and
+    /// snippets.
+    pub translations: BTreeMap<String, translations::Translation>,
 }
 
 impl Toolkit {

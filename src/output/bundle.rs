@@ -36,7 +36,11 @@ fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
     let handouts = files
         .iter()
         .filter(|f| {
-            f.path.starts_with("handouts/") && f.path.ends_with(".html") && !f.path.ends_with("/index.html")
+            f.path.starts_with("handouts/")
+                && f.path.ends_with(".html")
+                && !f.path.ends_with("/index.html")
+                // Translated handouts (handouts/es/) are listed with their language.
+                && f.path.matches('/').count() == 1
         })
         .count();
     let has_pdf = files.iter().any(|f| f.path == "print/handbook.pdf");
@@ -44,7 +48,12 @@ fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
     // start at the same place.
     let row = |file: &str, text: &str| {
         let mut lines = text.lines();
-        let mut out = format!("{file:<23}{}\n", lines.next().unwrap_or(""));
+        // A name too long for the column has its text on the lines below.
+        let mut out = if file.len() >= 23 {
+            format!("{file}\n{:<23}{}\n", "", lines.next().unwrap_or(""))
+        } else {
+            format!("{file:<23}{}\n", lines.next().unwrap_or(""))
+        };
         for line in lines {
             out.push_str(&format!("{:<23}{line}\n", ""));
         }
@@ -68,7 +77,30 @@ fn readme(adapted: &Adapted, name: &str, files: &[&OutputFile]) -> String {
         "handouts/",
         &s.format("readme_handouts", &[("n", &handouts.to_string())]),
     ));
+    let packet = format!("print/family-packet.{}.html", t.language);
+    if files.iter().any(|f| f.path == packet) {
+        text.push_str(&row(&packet, s.get("readme_family_packet")));
+    }
     text.push_str(&row("manifest.json", s.get("readme_manifest")));
+    // Each translation gets a section in its own language.
+    for view in &adapted.translations {
+        let lang = &view.toolkit.language;
+        let ls = crate::i18n::strings(lang);
+        let site = format!("site/{lang}/index.html");
+        if !files.iter().any(|f| f.path == site) {
+            continue;
+        }
+        text.push_str(&format!("\n{}\n\n", ls.get("readme_translation_heading")));
+        text.push_str(&row(&site, ls.get("readme_translated_site")));
+        let packet = format!("print/family-packet.{lang}.html");
+        if files.iter().any(|f| f.path == packet) {
+            text.push_str(&row(&packet, ls.get("readme_family_packet")));
+        }
+        text.push_str(&row(
+            &format!("handouts/{lang}/"),
+            ls.get("readme_translated_handouts"),
+        ));
+    }
     text.push_str(&format!(
         "\n{}\n\n{}\n\n{}\n\n{}\n",
         s.get("readme_how_to_open"),

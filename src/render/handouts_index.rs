@@ -21,6 +21,8 @@ pub const PATH: &str = "handouts/index.html";
 pub fn render(adapted: &Adapted, beside: Beside, pdfs: bool) -> Result<OutputFile> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
     let mut ctx = common_context(adapted, &strings);
+    let dir = adapted.lang_dir().map_or(String::new(), |l| format!("{l}/"));
+    let up = if adapted.is_translation() { "../" } else { "" };
     let entry = |i: usize| {
         let page = &adapted.pages[i];
         page.meta.kind.is_handout().then(|| {
@@ -68,15 +70,20 @@ pub fn render(adapted: &Adapted, beside: Beside, pdfs: bool) -> Result<OutputFil
         [
             ("groups", groups.into()),
             ("css", embedded::template("print/print.css").into()),
-            ("site_home", beside.site.then_some("../site/index.html").into()),
+            (
+                "site_home",
+                beside.site.then(|| format!("{up}../site/{dir}index.html")).into(),
+            ),
             (
                 "handbook",
-                beside.handbook.then_some("../print/handbook.html").into(),
+                (beside.handbook && !adapted.is_translation())
+                    .then_some("../print/handbook.html")
+                    .into(),
             ),
         ],
     );
     Ok(OutputFile::text(
-        PATH,
+        format!("handouts/{dir}index.html"),
         templates::render("site/handouts-index.html", &ctx)?,
     ))
 }

@@ -354,7 +354,17 @@ pub fn render_pages_with(
     shared: Option<&PageTemplates>,
     diags: &mut Diagnostics,
 ) -> Option<Vec<RenderedPage>> {
-    render_pages_using(adapted, &adapted.snippets, shared, diags)
+    let mut all = render_pages_using(adapted, &adapted.snippets, shared, diags);
+    // Then each translation's pages, after the source's: see
+    // `render::by_language`.
+    for view in &adapted.translations {
+        let pages = render_pages_using(view, &view.snippets, shared, diags);
+        all = all.zip(pages).map(|(mut a, p)| {
+            a.extend(p);
+            a
+        });
+    }
+    all
 }
 
 /// Like [`render_pages_with`], with the snippets pages include given (a
@@ -918,6 +928,9 @@ impl PageCtx<'_> {
 enum Target {
     External,
     Hole(Hole),
+    /// From a translation, a page only the source language has: the link
+    /// leads there, marked as in that language.
+    Untranslated(Hole),
     /// A page the district hid: the link becomes plain text.
     Dropped,
     Invalid,
@@ -964,6 +977,12 @@ fn classify_link(dest: &str, ctx: &mut PageCtx) -> Target {
         );
         return Target::Invalid;
     };
+    if !ctx.visible.contains(page_id) && ctx.adapted.untranslated(page_id) {
+        return Target::Untranslated(Hole::Link {
+            page: page_id.to_string(),
+            section: section.map(str::to_string),
+        });
+    }
     if !ctx.visible.contains(page_id) {
         if ctx.adapted.hidden.contains(page_id) {
             if in_toolkit_text(ctx.page, &needle, ctx.nth) {
@@ -1064,7 +1083,9 @@ fn to_html<'t>(
         format!("{HOLE}{}{HOLE}", holes.len() - 1)
     };
     // Links whose start tag was dropped also drop their end tag.
-    let mut link_stack: Vec<bool> = Vec::new();
+    // Per open link: whether it was written (`<a>` to close), and whether
+    // it leads to a page in another language (a note to add after it).
+    let mut link_stack: Vec<(bool, bool)> = Vec::new();
     let mut heading: Option<(u8, String, String)> = None;
     // Names the region around each table, so a keyboard user who tabs to a
     // table that scrolls sideways (on a phone) hears what it is.
@@ -1132,7 +1153,12 @@ fn to_html<'t>(
                 out_events.push(Event::Html(format!("{h}\n").into()));
             }
             Event::Start(Tag::Link { dest_url, title, .. }) => {
+                let mut other_language = false;
                 let href = match classify_link(&dest_url, ctx) {
+                    Target::Untranslated(h) => {
+                        other_language = true;
+                        Some(hole(h, &mut holes))
+                    }
                     Target::External => {
                         let mut s = String::new();
                         escape_href_into(&mut s, &dest_url);
@@ -1164,9 +1190,13 @@ fn to_html<'t>(
                     }
                     Target::Dropped | Target::Invalid => None,
                 };
-                link_stack.push(href.is_some());
+                link_stack.push((href.is_some(), other_language));
                 if let Some(href) = href {
                     let mut html = format!("<a href=\"{href}\"");
+                    if other_language {
+                        let source = &ctx.adapted.source_lang;
+                        html.push_str(&format!(" hreflang=\"{source}\" lang=\"{source}\""));
+                    }
                     if !title.is_empty() {
                         html.push_str(" title=\"");
                         escape_into(&mut html, &title);
@@ -1177,8 +1207,16 @@ fn to_html<'t>(
                 }
             }
             Event::End(TagEnd::Link) => {
-                if link_stack.pop().unwrap_or(false) {
+                let (open, other_language) = link_stack.pop().unwrap_or_default();
+                if open {
                     out_events.push(Event::InlineHtml("</a>".into()));
+                }
+                if other_language {
+                    let note = format!(
+                        " <span class=\"in-other-language\">({})</span>",
+                        ctx.strings.get("in_source_language")
+                    );
+                    out_events.push(Event::InlineHtml(note.into()));
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) => {

@@ -71,14 +71,47 @@ pub fn render_with(
     render_outputs(adapted, &pages, together).map(Some)
 }
 
-/// The files of the outputs in `together`, from pages rendered once.
-/// The outputs are independent, so they are rendered side by side.
+/// The files of the outputs in `together`, from pages rendered once, in
+/// every language: a translation's site pages and handouts go in
+/// `site/<lang>/` and `handouts/<lang>/`, each language's family packet
+/// in `print/`. The outputs are independent, so they are rendered side by
+/// side.
 pub fn render_outputs(
     adapted: &Adapted,
     pages: &[RenderedPage],
     together: Formats,
 ) -> Result<Vec<OutputFile>> {
+    let mut files = Vec::new();
+    for (one, one_pages) in by_language(adapted, pages) {
+        files.extend(render_language(one, one_pages, together)?);
+    }
+    // Languages share the site's assets: keep one copy of each file.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(files)
+}
+
+/// Each language's adaptation with its pages: the source's first, then
+/// each translation's, in the order [`markdown::render_pages_with`]
+/// renders them.
+pub fn by_language<'a>(
+    adapted: &'a Adapted,
+    pages: &'a [RenderedPage],
+) -> Vec<(&'a Adapted, &'a [RenderedPage])> {
+    let mut out = Vec::new();
+    let mut at = adapted.pages.len().min(pages.len());
+    out.push((adapted, &pages[..at]));
+    for view in &adapted.translations {
+        let end = (at + view.pages.len()).min(pages.len());
+        out.push((view, &pages[at..end]));
+        at = end;
+    }
+    out
+}
+
+fn render_language(adapted: &Adapted, pages: &[RenderedPage], together: Formats) -> Result<Vec<OutputFile>> {
     let links = Links::new(together);
+    let print = together.contains(Output::Print);
     let (site, (handbook, handouts)) = rayon::join(
         || {
             together
@@ -88,9 +121,15 @@ pub fn render_outputs(
         || {
             rayon::join(
                 || {
-                    together
-                        .contains(Output::Print)
-                        .then(|| print::handbook(adapted, pages, links))
+                    print.then(|| {
+                        let mut files = if adapted.is_translation() {
+                            Vec::new()
+                        } else {
+                            print::handbook(adapted, pages, links)?
+                        };
+                        files.extend(print::family_packet(adapted, pages, links)?);
+                        Ok::<_, anyhow::Error>(files)
+                    })
                 },
                 || {
                     together

@@ -129,6 +129,36 @@ impl Formats {
 #[derive(Debug, Clone, Copy)]
 pub struct Links {
     together: Formats,
+    /// The language folder (`es`) the linking file sits in, one level
+    /// below its output's folder: `site/es/`, `handouts/es/`.
+    lang: Option<LangDir>,
+}
+
+/// A language code held inline, so that [`Links`] stays `Copy`. Codes are
+/// short (`es`, `zh-Hant`); a longer one is cut, which no valid code is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LangDir {
+    bytes: [u8; 16],
+    len: u8,
+}
+
+impl LangDir {
+    fn new(lang: &str) -> LangDir {
+        let mut bytes = [0; 16];
+        let mut len = lang.len().min(16);
+        while !lang.is_char_boundary(len) {
+            len -= 1;
+        }
+        bytes[..len].copy_from_slice(&lang.as_bytes()[..len]);
+        LangDir {
+            bytes,
+            len: len as u8,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
 }
 
 impl Links {
@@ -137,7 +167,45 @@ impl Links {
     pub fn new(together: Formats) -> Links {
         Links {
             together: together.without(Output::Zip).without(Output::Lms),
+            lang: None,
         }
+    }
+
+    /// The same links, from a file in the language folder `lang` (`None`
+    /// for the source language, at the top of its output's folder).
+    pub fn in_lang(self, lang: Option<&str>) -> Links {
+        Links {
+            lang: lang.map(LangDir::new),
+            ..self
+        }
+    }
+
+    /// The way up from a language folder to its output's folder: `../`,
+    /// or nothing for the source language.
+    pub fn up(self) -> &'static str {
+        if self.lang.is_some() { "../" } else { "" }
+    }
+
+    /// The language folder with its slash (`es/`), or nothing.
+    fn sub(self) -> String {
+        self.lang.map_or(String::new(), |l| format!("{}/", l.as_str()))
+    }
+
+    /// The `href` of a page of the source language from a translated page
+    /// of `from` (the page has no translation).
+    pub fn source_page(self, from: Output, page: &str, section: Option<&str>) -> Option<String> {
+        let source = self.in_lang(None);
+        let href = if from == Output::Site {
+            Some(format!("{page}.html"))
+        } else {
+            source
+                .page_elsewhere(page, section)
+                .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        }?;
+        Some(match section {
+            Some(s) => format!("{}{href}#{s}", self.up()),
+            None => format!("{}{href}", self.up()),
+        })
     }
 
     pub fn together(self) -> Formats {
@@ -149,7 +217,7 @@ impl Links {
     pub fn printable(self, page: &str) -> Option<String> {
         self.together
             .contains(Output::Handouts)
-            .then(|| format!("../handouts/{page}.html"))
+            .then(|| format!("{}../handouts/{}{page}.html", self.up(), self.sub()))
     }
 
     /// Whether `from` ships its own copy of the assets it links to: only
@@ -162,10 +230,11 @@ impl Links {
     /// from a file of `from` sitting directly in its folder.
     pub fn asset(self, from: Output, name: &str) -> String {
         let name = url::encode_path(name);
+        let up = self.up();
         if self.own_assets(from) {
-            format!("assets/{name}")
+            format!("{up}assets/{name}")
         } else {
-            format!("../site/assets/{name}")
+            format!("{up}../site/assets/{name}")
         }
     }
 
@@ -174,12 +243,13 @@ impl Links {
     /// the page's place in the handbook; `None` when neither is built.
     /// (Page and section ids are checked to be safe in a URL when loaded.)
     pub fn page_elsewhere(self, page: &str, section: Option<&str>) -> Option<String> {
+        let (up, sub) = (self.up(), self.sub());
         if self.together.contains(Output::Site) {
             Some(match section {
-                Some(s) => format!("../site/{page}.html#{s}"),
-                None => format!("../site/{page}.html"),
+                Some(s) => format!("{up}../site/{sub}{page}.html#{s}"),
+                None => format!("{up}../site/{sub}{page}.html"),
             })
-        } else if self.together.contains(Output::Print) {
+        } else if self.together.contains(Output::Print) && self.lang.is_none() {
             Some(match section {
                 Some(s) => format!("../print/handbook.html#{}", super::print::handbook_id(page, s)),
                 None => format!("../print/handbook.html#{page}"),
@@ -232,6 +302,25 @@ mod tests {
         let print_alone = Links::new(Formats::of(&[Output::Print]));
         assert!(print_alone.own_assets(Output::Print));
         assert_eq!(print_alone.asset(Output::Print, "a.pdf"), "assets/a.pdf");
+    }
+
+    #[test]
+    fn a_language_folder_links_one_level_further_up() {
+        let es = Links::new(Formats::BUNDLE).in_lang(Some("es"));
+        assert_eq!(es.printable("a").as_deref(), Some("../../handouts/es/a.html"));
+        assert_eq!(es.asset(Output::Site, "a.png"), "../assets/a.png");
+        assert_eq!(
+            es.page_elsewhere("b", None).as_deref(),
+            Some("../../site/es/b.html")
+        );
+        assert_eq!(
+            es.source_page(Output::Site, "b", Some("x")).as_deref(),
+            Some("../b.html#x")
+        );
+        assert_eq!(
+            es.source_page(Output::Handouts, "b", None).as_deref(),
+            Some("../../site/b.html")
+        );
     }
 
     #[test]

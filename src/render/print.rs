@@ -346,12 +346,77 @@ fn cross_reference_css(strings: &Strings) -> String {
     )
 }
 
+/// Whether a page goes in the family packet: written for families or
+/// students, and a document to hand out rather than a guide.
+pub fn in_packet(page: &AdaptedPage) -> bool {
+    page.meta.kind.is_handout()
+        && page
+            .meta
+            .audience
+            .iter()
+            .any(|a| matches!(a, Audience::Families | Audience::Students))
+}
+
+/// Which one-file book to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Book {
+    /// `print/handbook.html`: every page.
+    Handbook,
+    /// `print/family-packet.<lang>.html`: the family and student
+    /// documents, in the language of `adapted`.
+    Packet,
+}
+
 /// `print/handbook.html`.
 pub fn handbook(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
+    book(adapted, adapted, pages, links, Book::Handbook)
+}
+
+/// `print/family-packet.<lang>.html`: the family and student documents of
+/// one language as one printable file, or nothing when it has none.
+/// Links to pages outside the packet lead to the site, when it is beside.
+pub fn family_packet(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
+    let keep: Vec<usize> = (0..adapted.pages.len())
+        .filter(|&i| in_packet(&adapted.pages[i]))
+        .collect();
+    if keep.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sub = adapted.subset(&keep);
+    let sub_pages: Vec<RenderedPage> = keep.iter().map(|&i| pages[i].clone()).collect();
+    book(adapted, &sub, &sub_pages, links, Book::Packet)
+}
+
+/// `adapted` holds the book's pages, `full` every page of its language.
+fn book(
+    full: &Adapted,
+    adapted: &Adapted,
+    pages: &[RenderedPage],
+    links: Links,
+    which: Book,
+) -> Result<Vec<OutputFile>> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
     let mut ctx = common_context(adapted, &strings);
     let mut content = String::new();
     let ids: BTreeSet<&str> = adapted.pages.iter().map(|p| p.id.as_str()).collect();
+    let site = links.together().contains(Output::Site);
+    let lang_dir = adapted.lang_dir().map_or(String::new(), |l| format!("{l}/"));
+    // A link to a page outside this book: its page on the site, in this
+    // language when the page has it.
+    let outside = |target: &str, section: Option<&str>| -> String {
+        if !site {
+            return "#".to_string();
+        }
+        let dir = if full.untranslated(target) {
+            ""
+        } else {
+            lang_dir.as_str()
+        };
+        match section {
+            Some(s) => format!("../site/{dir}{target}.html#{s}"),
+            None => format!("../site/{dir}{target}.html"),
+        }
+    };
     let parts: Vec<Value> = adapted
         .parts
         .iter()
@@ -362,8 +427,14 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
                 .map(|&i| {
                     let page = &adapted.pages[i];
                     content.clear();
-                    pages[i].body.resolve(&mut content, &mut |hole, out| {
-                        handbook_hole(hole, &page.id, &adapted.assets, links, out)
+                    pages[i].body.resolve(&mut content, &mut |hole, out| match hole {
+                        Hole::Link {
+                            page: target,
+                            section,
+                        } if !ids.contains(target.as_str()) => {
+                            escape_into(out, &outside(target, section.as_deref()));
+                        }
+                        _ => handbook_hole(hole, &page.id, &adapted.assets, links, out),
                     });
                     let html = paper::cross_references(&for_paper(&content), &page.id, &ids);
                     page_meta(page, &strings, [("content", html.into())])
@@ -394,10 +465,30 @@ pub fn handbook(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
             ),
             ("logo_src", logo_src(adapted).into()),
             ("built", cover_date(&strings).into()),
+            (
+                "book_title",
+                strings
+                    .get(if which == Book::Packet {
+                        "family_packet"
+                    } else {
+                        "handbook"
+                    })
+                    .into(),
+            ),
+            (
+                "book_intro",
+                (which == Book::Packet)
+                    .then(|| strings.get("family_packet_intro"))
+                    .into(),
+            ),
         ],
     );
+    let path = match which {
+        Book::Handbook => "print/handbook.html".to_string(),
+        Book::Packet => format!("print/family-packet.{}.html", adapted.toolkit.language),
+    };
     let mut files = vec![OutputFile::text(
-        "print/handbook.html",
+        path,
         templates::render("print/handbook.html", &ctx)?,
     )];
     files.extend(own_asset_copies(
@@ -424,6 +515,8 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
         ],
     );
     let source = handout_source(adapted, &strings);
+    let lang_links = links.in_lang(adapted.lang_dir());
+    let dir = adapted.lang_dir().map_or(String::new(), |l| format!("{l}/"));
     let mut files = adapted
         .pages
         .par_iter()
@@ -431,8 +524,17 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
         .filter(|(page, _)| page.meta.kind.is_handout())
         .map(|(page, rendered)| {
             let mut content = String::new();
-            rendered.body.resolve(&mut content, &mut |hole, out| {
-                handout_hole(hole, &page.id, &adapted.assets, links, out)
+            rendered.body.resolve(&mut content, &mut |hole, out| match hole {
+                Hole::Link {
+                    page: target,
+                    section,
+                } if adapted.untranslated(target) => escape_into(
+                    out,
+                    &lang_links
+                        .source_page(Output::Handouts, target, section.as_deref())
+                        .unwrap_or_else(|| "#".to_string()),
+                ),
+                _ => handout_hole(hole, &page.id, &adapted.assets, lang_links, out),
             });
             let layout = page.meta.layout;
             let sheet = match layout {
@@ -468,7 +570,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
                 ],
             );
             Ok(OutputFile::text(
-                format!("handouts/{}.html", page.id),
+                format!("handouts/{dir}{}.html", page.id),
                 templates::render("print/handout.html", &ctx)?,
             ))
         })

@@ -51,19 +51,36 @@ impl Beside {
 pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result<Vec<OutputFile>> {
     let strings = crate::i18n::strings(&adapted.toolkit.language);
     let beside = Beside::of(links);
+    // A translation's pages sit in `site/<lang>/`, sharing the source's
+    // stylesheet, script and assets one folder up.
+    let links = links.in_lang(adapted.lang_dir());
+    let up = links.up();
+    let dir = adapted.lang_dir().map_or(String::new(), |l| format!("{l}/"));
     let mut common = common_context(adapted, &strings);
     templates::extend(
         &mut common,
         [
             (
                 "handbook_link",
-                beside.handbook.then_some("../print/handbook.html").into(),
+                (beside.handbook && !adapted.is_translation())
+                    .then_some("../print/handbook.html")
+                    .into(),
+            ),
+            (
+                "packet_link",
+                (beside.handbook && has_packet(adapted))
+                    .then(|| format!("{up}../print/{}", packet_file(adapted)))
+                    .into(),
             ),
             (
                 "handouts_link",
-                beside.handouts.then_some("../handouts/index.html").into(),
+                beside
+                    .handouts
+                    .then(|| format!("{up}../handouts/{dir}index.html"))
+                    .into(),
             ),
             ("search_index", search::INDEX_FILE.into()),
+            ("root", up.into()),
         ],
     );
     let nav = Nav::new(adapted, &strings);
@@ -105,8 +122,17 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
         .enumerate()
         .map(|(i, (page, rendered))| {
             let mut content = String::with_capacity(16 * 1024);
-            rendered.body.resolve(&mut content, &mut |hole, out| {
-                site_hole(hole, &page.id, links, out)
+            rendered.body.resolve(&mut content, &mut |hole, out| match hole {
+                Hole::Link {
+                    page: target,
+                    section,
+                } if adapted.untranslated(target) => {
+                    let href = links
+                        .source_page(Output::Site, target, section.as_deref())
+                        .unwrap_or_default();
+                    escape_into(out, &href);
+                }
+                _ => site_hole(hole, &page.id, links, out),
             });
             let mut ctx = common.clone();
             templates::extend(
@@ -121,6 +147,7 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
                         part_of[i].map_or("", |p| adapted.parts[p].title.as_str()).into(),
                     ),
                     ("content", content.as_str().into()),
+                    ("switch", switcher(adapted, &page.id)),
                     ("on_this_page", on_this_page(rendered)),
                     ("prev", link(i.checked_sub(1))),
                     ("next", link(Some(i + 1))),
@@ -136,7 +163,10 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
                 ],
             );
             let html = templates::render("site/page.html", &ctx)?;
-            Ok((OutputFile::text(format!("site/{}.html", page.id), html), content))
+            Ok((
+                OutputFile::text(format!("site/{dir}{}.html", page.id), html),
+                content,
+            ))
         })
         .collect::<Result<Vec<_>>>()?;
     let index_pages: Vec<IndexPage> = adapted
@@ -150,15 +180,18 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
             html: content,
         })
         .collect();
+    // Each language searches its own pages.
     files.push(OutputFile::text(
-        format!("site/{}", search::INDEX_FILE),
+        format!("site/{dir}{}", search::INDEX_FILE),
         search::build(&index_pages),
     ));
     files.extend(page_files.into_iter().map(|(file, _)| file));
-    files.push(OutputFile::text(
-        "site/search.js",
-        embedded::template("site/search.js").to_string(),
-    ));
+    if !adapted.is_translation() {
+        files.push(OutputFile::text(
+            "site/search.js",
+            embedded::template("site/search.js").to_string(),
+        ));
+    }
 
     let mut ctx = common;
     templates::extend(
@@ -167,19 +200,22 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
             ("nav", nav.full()),
             ("nav_partial", false.into()),
             ("first", link(Some(0))),
+            ("switch", switcher(adapted, "index")),
         ],
     );
     files.push(OutputFile::text(
-        "site/index.html",
+        format!("site/{dir}index.html"),
         templates::render("site/index.html", &ctx)?,
     ));
 
-    let css = format!(
-        "{}\n{}",
-        super::palette(adapted).css(),
-        embedded::template("site/wbl.css")
-    );
-    files.push(OutputFile::text("site/wbl.css", css));
+    if !adapted.is_translation() {
+        let css = format!(
+            "{}\n{}",
+            super::palette(adapted).css(),
+            embedded::template("site/wbl.css")
+        );
+        files.push(OutputFile::text("site/wbl.css", css));
+    }
 
     for name in used_assets {
         if let Some(bytes) = adapted.assets.get(name) {
@@ -188,6 +224,43 @@ pub fn render(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Result
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The links to `page` (a page id, or `index`) in the other languages
+/// that have it, each labelled with the language's own name.
+pub fn switcher(adapted: &Adapted, page: &str) -> Value {
+    let here = adapted.lang_dir();
+    let entries: Vec<Value> = adapted
+        .counterparts
+        .iter()
+        .filter(|(_, ids)| page == "index" || ids.contains(page))
+        .map(|(lang, _)| {
+            let target = (*lang != adapted.source_lang).then_some(lang.as_str());
+            let href = match (here, target) {
+                (None, Some(t)) => format!("{t}/{page}.html"),
+                (Some(_), None) => format!("../{page}.html"),
+                (Some(_), Some(t)) => format!("../{t}/{page}.html"),
+                (None, None) => format!("{page}.html"),
+            };
+            map([
+                ("href", href.into()),
+                ("lang", lang.as_str().into()),
+                ("name", crate::i18n::strings(lang).get("language_name").into()),
+            ])
+        })
+        .collect();
+    entries.into()
+}
+
+/// Whether this language has a family packet: some page for families or
+/// students that is not a guide.
+pub fn has_packet(adapted: &Adapted) -> bool {
+    adapted.pages.iter().any(super::print::in_packet)
+}
+
+/// `family-packet.<lang>.html`.
+pub fn packet_file(adapted: &Adapted) -> String {
+    format!("family-packet.{}.html", adapted.toolkit.language)
 }
 
 /// The contents list, built once per district: each page's entry (as it

@@ -104,6 +104,8 @@ proptest! {
                 target_span: 0..1,
                 action,
                 content: (action != Action::Remove).then(|| OverrideText { file: manifest.clone(), offset: 0, text }),
+                lang: None,
+                translated: Default::default(),
             })
             .collect();
         let district = Arc::new(district);

@@ -10,6 +10,7 @@ mod check;
 mod content;
 mod fuzz;
 mod init;
+mod lang;
 mod lms;
 mod lock;
 mod onboard;

@@ -330,6 +330,11 @@ fn adapt_ends_with_what_to_open_print_and_share() {
             format!("out{sep}print{sep}handbook.html"),
             "the handbook: open it in Chrome or Edge and choose Print (or Save as PDF)",
         ),
+        (
+            "print",
+            format!("out{sep}print{sep}family-packet.en.html"),
+            "the documents for families and students",
+        ),
         ("print", handouts, "1 handout or form, each to print on its own"),
         (
             "share",
