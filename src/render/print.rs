@@ -181,22 +181,26 @@ enum Sheet<'a> {
 fn running_css(left: &str, right: &str, sheet: Sheet<'_>, strings: &Strings) -> String {
     const BOX: &str = "font: 8.5pt system-ui, sans-serif; color: #4a5561;";
     if let Sheet::Single { landscape } = sheet {
-        let size = if landscape { "letter landscape" } else { "letter" };
-        return format!("@page {{\n  size: {size};\n  margin: 0.6in;\n}}\n");
+        // A flyer needs every inch of its one sheet; the certificate's
+        // frame is sized for 0.6 in margins.
+        let (size, margin) = if landscape { ("letter landscape", "0.6in") } else { ("letter", "0.5in") };
+        return format!("@page {{\n  size: {size};\n  margin: {margin};\n}}\n");
     }
     if let Sheet::Handout { source } = sheet {
         // A handout's own header names the district on its first sheet,
         // and a form needs every inch: narrower margins, the running header
         // from the second sheet on (set at the foot of its margin, clear
-        // of the edge), and where it comes from printed in the footer
+        // of the edge), the footer at the top of its margin (a narrow
+        // bottom margin, its line still 0.5 in from the edge), and where it
+        // comes from printed in the footer
         // rather than in a closing paragraph that could fall onto a sheet
         // of its own.
         return format!(
-            "@page {{\n  size: letter;\n  margin: 0.6in 0.75in 1in;\n  \
+            "@page {{\n  size: letter;\n  margin: 0.6in 0.75in 0.8in;\n  \
              @top-left {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
              @top-right {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
-             @bottom-left {{ content: {}; {BOX} }}\n  \
-             @bottom-right {{ content: {}; {BOX} }}\n}}\n\
+             @bottom-left {{ content: {}; vertical-align: top; padding-top: 0.1in; {BOX} }}\n  \
+             @bottom-right {{ content: {}; vertical-align: top; padding-top: 0.1in; {BOX} }}\n}}\n\
              @page :first {{\n  @top-left {{ content: none; }}\n  @top-right {{ content: none; }}\n}}\n",
             css_string(left),
             css_string(right),
@@ -441,6 +445,9 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
                 None => Sheet::Handout { source: &source },
             };
             let mut html = for_paper(&content);
+            if for_readers(page) {
+                html = paper::staff_notes(&html);
+            }
             // A flyer's opening paragraph is its lead, set large across the
             // sheet above the columns of facts.
             let mut lead = String::new();
