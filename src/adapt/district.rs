@@ -44,6 +44,38 @@ struct DistrictTable {
     website: Option<String>,
     color: Option<Spanned<String>>,
     language: Option<String>,
+    #[serde(default)]
+    paper: Paper,
+}
+
+/// The paper a district prints on, from `[district] paper`: the handbook's
+/// and every handout's sheet size and margins follow it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// US Letter, 8.5 × 11 in: the default, as in US schools.
+    #[default]
+    Letter,
+    /// ISO A4, 210 × 297 mm.
+    A4,
+}
+
+impl Paper {
+    /// The name CSS `@page { size }` knows it by.
+    pub fn css_name(self) -> &'static str {
+        match self {
+            Paper::Letter => "letter",
+            Paper::A4 => "A4",
+        }
+    }
+
+    /// Its short and long sides, as CSS lengths.
+    pub fn sides(self) -> (&'static str, &'static str) {
+        match self {
+            Paper::Letter => ("8.5in", "11in"),
+            Paper::A4 => ("210mm", "297mm"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
@@ -187,6 +219,7 @@ pub struct District {
     pub website: String,
     pub color: Option<(Rgb, Range<usize>)>,
     pub language: Option<String>,
+    pub paper: Paper,
     /// The logo's asset name (under `assets/` of the outputs) and bytes.
     pub logo: Option<(String, Arc<[u8]>)>,
     pub contacts: Vec<Contact>,
@@ -214,6 +247,7 @@ impl District {
             website: String::new(),
             color: None,
             language: None,
+            paper: Paper::Letter,
             logo: None,
             contacts: Vec::new(),
             partners: Vec::new(),
@@ -448,6 +482,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
         website: district.website.unwrap_or_default(),
         color,
         language: district.language,
+        paper: district.paper,
         logo,
         contacts,
         partners,

@@ -498,7 +498,8 @@ mod tests {
              <h2 id=\"legal-review\">Legal review</h2>\n<p><strong>For the district:</strong> review.</p>\n</div>\n"
         );
         // A section after the note stays on paper.
-        let middle = "<h2 id=\"legal-review\">Legal review</h2>\n<p>x</p>\n<h2 id=\"next\">Next</h2>\n<p>y</p>";
+        let middle =
+            "<h2 id=\"legal-review\">Legal review</h2>\n<p>x</p>\n<h2 id=\"next\">Next</h2>\n<p>y</p>";
         assert!(staff_notes(middle).ends_with("</div>\n<h2 id=\"next\">Next</h2>\n<p>y</p>"));
         let plain = "<h2 id=\"review\">Review</h2>";
         assert_eq!(staff_notes(plain), plain);
