@@ -45,6 +45,38 @@ struct DistrictTable {
     color: Option<Spanned<String>>,
     language: Option<String>,
     languages: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    paper: Paper,
+}
+
+/// The paper a district prints on, from `[district] paper`: the handbook's
+/// and every handout's sheet size and margins follow it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    /// US Letter, 8.5 × 11 in: the default, as in US schools.
+    #[default]
+    Letter,
+    /// ISO A4, 210 × 297 mm.
+    A4,
+}
+
+impl Paper {
+    /// The name CSS `@page { size }` knows it by.
+    pub fn css_name(self) -> &'static str {
+        match self {
+            Paper::Letter => "letter",
+            Paper::A4 => "A4",
+        }
+    }
+
+    /// Its short and long sides, as CSS lengths.
+    pub fn sides(self) -> (&'static str, &'static str) {
+        match self {
+            Paper::Letter => ("8.5in", "11in"),
+            Paper::A4 => ("210mm", "297mm"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
@@ -203,6 +235,7 @@ pub struct District {
     /// `pages/<id>.<lang>.md`, read but not yet parsed: what they
     /// translate is known only beside the toolkit.
     pub translation_files: Vec<Arc<SourceFile>>,
+    pub paper: Paper,
     /// The logo's asset name (under `assets/` of the outputs) and bytes.
     pub logo: Option<(String, Arc<[u8]>)>,
     pub contacts: Vec<Contact>,
@@ -233,6 +266,7 @@ impl District {
             languages: None,
             languages_span: None,
             translation_files: Vec::new(),
+            paper: Paper::Letter,
             logo: None,
             contacts: Vec::new(),
             partners: Vec::new(),
@@ -487,6 +521,7 @@ pub fn load_district(dir: &Path, diags: &mut Diagnostics) -> anyhow::Result<Opti
                 .collect()
         }),
         translation_files,
+        paper: district.paper,
         logo,
         contacts,
         partners,

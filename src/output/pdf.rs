@@ -23,7 +23,7 @@ use crate::render::print::fill_page_numbers;
 
 /// How to print by hand, for when no browser is found.
 pub const BY_HAND: &str = "open print/handbook.html in Chrome or Edge, choose Print, pick \"Save as PDF\", \
-Letter paper and \"Background graphics\"; or install Chromium, Google Chrome or Microsoft Edge, \
+the paper size the page asks for (Letter, or A4 when district.toml says `paper = \"a4\"`) and \"Background graphics\"; or install Chromium, Google Chrome or Microsoft Edge, \
 or set WBL_BROWSER to the browser's program file";
 
 /// Names looked up on PATH, in order of preference.

@@ -17,6 +17,7 @@ use tera::Value;
 use super::markdown::{Hole, RenderedPage, escape_into};
 use super::templates::{self, map};
 use super::{Links, Output, OutputFile, common_context, district_name, page_meta};
+use crate::adapt::district::Paper;
 use crate::adapt::{Adapted, AdaptedPage};
 use crate::content::{Audience, Layout};
 use crate::embedded;
@@ -174,29 +175,52 @@ enum Sheet<'a> {
     Single { landscape: bool },
 }
 
-/// `@page` rules: US Letter with 1 in margins, and running headers and
-/// footers (Chromium prints `@page` margin boxes). The margin boxes are
-/// centred in the 1 in margin, so nothing prints within 0.4 in of an edge,
-/// and their type is smaller than the body's.
-fn running_css(left: &str, right: &str, sheet: Sheet<'_>, strings: &Strings) -> String {
+/// The paper the district prints on (`[district] paper`), US Letter
+/// without a district.
+fn paper(adapted: &Adapted) -> Paper {
+    adapted.district.as_ref().map_or(Paper::Letter, |d| d.paper)
+}
+
+/// `@page` rules: the district's paper (US Letter with 1 in margins, or A4
+/// with 25 mm), and running headers and footers (Chromium prints `@page`
+/// margin boxes). The margin boxes are centred in the margin, so nothing
+/// prints within 0.4 in of an edge, and their type is smaller than the
+/// body's. The sheet's sides are also custom properties, for the rules of
+/// print.css that fill a sheet (the cover, the certificate's frame).
+fn running_css(left: &str, right: &str, sheet: Sheet<'_>, paper: Paper, strings: &Strings) -> String {
     const BOX: &str = "font: 8.5pt system-ui, sans-serif; color: #4a5561;";
+    let (short, long) = paper.sides();
+    let size = paper.css_name();
+    let sides = format!(":root {{ --sheet-short: {short}; --sheet-long: {long}; }}\n");
     if let Sheet::Single { landscape } = sheet {
-        let size = if landscape { "letter landscape" } else { "letter" };
-        return format!("@page {{\n  size: {size};\n  margin: 0.6in;\n}}\n");
+        // A flyer needs every inch of its one sheet; the certificate's
+        // frame is sized for 0.6 in margins.
+        let (orientation, margin) = if landscape {
+            (" landscape", "0.6in")
+        } else {
+            ("", "0.5in")
+        };
+        return format!("{sides}@page {{\n  size: {size}{orientation};\n  margin: {margin};\n}}\n");
     }
+    let (handbook_margin, handout_margin) = match paper {
+        Paper::Letter => ("1in", "0.6in 0.75in 0.8in"),
+        Paper::A4 => ("25mm", "15mm 19mm 20mm"),
+    };
     if let Sheet::Handout { source } = sheet {
         // A handout's own header names the district on its first sheet,
         // and a form needs every inch: narrower margins, the running header
         // from the second sheet on (set at the foot of its margin, clear
-        // of the edge), and where it comes from printed in the footer
+        // of the edge), the footer at the top of its margin (a narrow
+        // bottom margin, its line still 0.5 in from the edge), and where it
+        // comes from printed in the footer
         // rather than in a closing paragraph that could fall onto a sheet
         // of its own.
         return format!(
-            "@page {{\n  size: letter;\n  margin: 0.6in 0.75in 1in;\n  \
+            "{sides}@page {{\n  size: {size};\n  margin: {handout_margin};\n  \
              @top-left {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
              @top-right {{ content: {}; vertical-align: bottom; {BOX} }}\n  \
-             @bottom-left {{ content: {}; {BOX} }}\n  \
-             @bottom-right {{ content: {}; {BOX} }}\n}}\n\
+             @bottom-left {{ content: {}; vertical-align: top; padding-top: 0.1in; {BOX} }}\n  \
+             @bottom-right {{ content: {}; vertical-align: top; padding-top: 0.1in; {BOX} }}\n}}\n\
              @page :first {{\n  @top-left {{ content: none; }}\n  @top-right {{ content: none; }}\n}}\n",
             css_string(left),
             css_string(right),
@@ -205,7 +229,7 @@ fn running_css(left: &str, right: &str, sheet: Sheet<'_>, strings: &Strings) -> 
         );
     }
     let mut css = format!(
-        "@page {{\n  size: letter;\n  margin: 1in;\n  \
+        "{sides}@page {{\n  size: {size};\n  margin: {handbook_margin};\n  \
          @top-left {{ content: {}; {BOX} }}\n  \
          @top-right {{ content: {}; {BOX} }}\n  \
          @bottom-center {{ content: {}; {BOX} }}\n}}\n",
@@ -458,6 +482,7 @@ fn book(
                     district_name(adapted),
                     &adapted.toolkit.title,
                     Sheet::Handbook,
+                    paper(adapted),
                     &strings,
                 ) + &chapter_css(adapted)
                     + &cross_reference_css(&strings))
@@ -543,6 +568,9 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
                 None => Sheet::Handout { source: &source },
             };
             let mut html = for_paper(&content);
+            if for_readers(page) {
+                html = paper::staff_notes(&html);
+            }
             // A flyer's opening paragraph is its lead, set large across the
             // sheet above the columns of facts.
             let mut lead = String::new();
@@ -565,7 +593,7 @@ pub fn handouts(adapted: &Adapted, pages: &[RenderedPage], links: Links) -> Resu
                     ("sheet_per_section", sheet_per_section(page, rendered).into()),
                     (
                         "running_css",
-                        running_css(district_name, &page.meta.title, sheet, &strings).into(),
+                        running_css(district_name, &page.meta.title, sheet, paper(adapted), &strings).into(),
                     ),
                 ],
             );

@@ -20,6 +20,12 @@ handouts  a PDF beside every handouts/<id>.html; the consent form and the
           teachers or coordinators among its readers) prints its summary
           from the page's front matter (read from --toolkit, default
           toolkit-content/ beside this script's repository)
+          no stub sheet: a content sheet holding fewer than STUB lines
+          of text (besides its running header and footer); reported as
+          WARN, not yet counted as a failure
+paper     every sheet of every PDF is the paper print/handbook.html asks
+          for (`size: letter`, the default, or `size: A4` for a district
+          with `paper = "a4"`), landscape for a certificate
 bundle    the zip holds print/handbook.pdf and every handouts/*.pdf
 
 Prints one line per check and "N passed, N failed"; exits 1 on a failure.
@@ -44,6 +50,9 @@ except ImportError:
 EDGE = 0.4 * 72  # points
 MIN_BODY = 10.5
 LIMITS = {"consent-and-release-form": 2, "family-letter": 2}
+STUB = 4  # lines of text
+# Sheet sizes in points, portrait, as pdfinfo reports them.
+PAPERS = {"letter": (612, 792), "A4": (595.28, 841.89)}
 
 passed = 0
 failed = 0
@@ -59,6 +68,14 @@ def check(ok, what, detail=""):
         print(f"  FAIL  {what}{': ' + detail if detail else ''}")
 
 
+def warn(ok, what, detail=""):
+    """A measurement reported but not yet enforced (it does not fail the run)."""
+    if ok:
+        check(True, what)
+    else:
+        print(f"  WARN  {what}{': ' + detail if detail else ''}")
+
+
 def squash(s):
     return re.sub(r"\s+", "", htmllib.unescape(s)).lower()
 
@@ -72,6 +89,34 @@ def text_near_edges(pdf):
         if near:
             found.append((n, "".join(near)[:40]))
     return found
+
+
+def paper_of(out):
+    """The paper the output asks for, from the handbook's `@page`."""
+    html = (out / "print" / "handbook.html").read_text(encoding="utf-8")
+    m = re.search(r"@page \{\s*size: (letter|A4);", html)
+    return m.group(1) if m else "letter"
+
+
+def wrong_sheets(pdf, paper, landscape=False):
+    """Sheets whose size is not `paper`: [(sheet, "w x h")]."""
+    w, h = PAPERS[paper]
+    if landscape:
+        w, h = h, w
+    return [(n, f"{p.width:.0f} x {p.height:.0f}") for n, p in enumerate(pdf.pages, 1) if abs(p.width - w) > 2 or abs(p.height - h) > 2]
+
+
+def body_lines(page):
+    """Lines of text on a sheet, besides its running header and footer
+    (text in the top and bottom 0.9 in)."""
+    tops = sorted({round(c["top"]) for c in page.chars if c["text"].strip() and 0.9 * 72 < c["top"] < page.height - 0.9 * 72})
+    lines = 0
+    last = None
+    for t in tops:
+        if last is None or t - last > 4:
+            lines += 1
+        last = t
+    return lines
 
 
 def catalog(pdf):
@@ -154,6 +199,13 @@ def check_handbook(out):
         check(not missing, f"{out.name}: every font of the handbook is embedded", ", ".join(missing))
         near = text_near_edges(pdf)
         check(not near, f"{out.name}: no handbook text within 0.4 in of a sheet's edge", "; ".join(f"sheet {n}: {t!r}" for n, t in near[:5]))
+        stubs = [(n, body_lines(p)) for n, p in enumerate(pdf.pages, 1) if n > last_contents + 1 and body_lines(p) < STUB]
+        # Reported, not yet enforced: a table or list nearly a sheet long
+        # still moves whole to the next sheet and leaves its heading behind.
+        warn(not stubs, f"{out.name}: no stub sheet in the handbook (every content sheet holds at least {STUB} lines)", "; ".join(f"sheet {n}: {k} line(s)" for n, k in stubs[:5]))
+        paper = paper_of(out)
+        wrong = wrong_sheets(pdf, paper)
+        check(not wrong, f"{out.name}: every handbook sheet is {paper}", "; ".join(f"sheet {n}: {s}" for n, s in wrong[:3]))
 
 
 def front_matter(toolkit):
@@ -191,6 +243,9 @@ def check_handouts(out, toolkit_pages):
             if layout == "certificate":
                 p = pdf.pages[0]
                 check(p.width > p.height, f"{out.name}: {id_} is landscape")
+            wrong = wrong_sheets(pdf, paper_of(out), landscape=layout == "certificate")
+            if wrong:
+                check(False, f"{out.name}: {id_} is printed on {paper_of(out)}", "; ".join(f"sheet {n}: {s}" for n, s in wrong[:3]))
             near = text_near_edges(pdf)
             check(not near, f"{out.name}: {id_}: no text within 0.4 in of an edge", "; ".join(f"sheet {s}: {t!r}" for s, t in near[:3]))
             meta = toolkit_pages.get(id_)

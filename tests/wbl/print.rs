@@ -250,3 +250,78 @@ fn a_browser_that_will_not_start_fails_clearly_and_writes_nothing() {
     assert!(run.stderr.contains("Save as PDF"), "{}", run.stderr);
     assert!(!fx.exists("out"));
 }
+
+#[test]
+fn the_paper_follows_the_district() {
+    let fx = fixture();
+    fx.write(
+        "letter/district.toml",
+        "[district]\nid = \"us-sd\"\nname = \"US SD\"\n",
+    );
+    fx.adapt(Some("letter")).success();
+    let handbook = fx.read("out/print/handbook.html");
+    assert!(
+        handbook.contains("size: letter;") && handbook.contains("margin: 1in;"),
+        "{handbook}"
+    );
+    assert!(!handbook.contains("size: A4"));
+
+    fx.write(
+        "a4/district.toml",
+        "[district]\nid = \"eu-sd\"\nname = \"EU SD\"\npaper = \"a4\"\n",
+    );
+    fx.adapt(Some("a4")).success();
+    let handbook = fx.read("out/print/handbook.html");
+    assert!(
+        handbook.contains("size: A4;") && handbook.contains("margin: 25mm;"),
+        "{handbook}"
+    );
+    assert!(handbook.contains("--sheet-long: 297mm;"));
+    assert!(!handbook.contains("size: letter"));
+    // Every handout too, the landscape certificate included.
+    assert!(fx.read("out/handouts/forms.html").contains("size: A4;"));
+    assert!(fx.read("out/handouts/flyer.html").contains("size: A4;"));
+    assert!(
+        fx.read("out/handouts/certificate.html")
+            .contains("size: A4 landscape;")
+    );
+}
+
+#[test]
+fn an_unknown_paper_is_an_error_at_its_line_with_the_sizes_allowed() {
+    let fx = fixture();
+    fx.write(
+        "d/district.toml",
+        "[district]\nid = \"eu-sd\"\nname = \"EU SD\"\npaper = \"legal\"\n",
+    );
+    let run = fx.adapt(Some("d"));
+    run.failure();
+    assert!(run.stderr.contains("district.toml:4:"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown variant `legal`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`letter`") && run.stderr.contains("`a4`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!fx.exists("out"));
+}
+
+#[test]
+fn the_counsel_note_is_read_on_screen_and_left_off_the_familys_copy() {
+    let fx = fixture();
+    let form = fx.read("toolkit/pages/forms.md");
+    fx.write(
+        "toolkit/pages/forms.md",
+        &format!("{form}\n## Legal review {{#legal-review}}\n\n**For the district:** COUNSEL-NOTE\n"),
+    );
+    fx.adapt(None).success();
+    let handout = fx.read("out/handouts/forms.html");
+    assert!(
+        handout.contains("<div class=\"staff-note\">\n<h2 id=\"legal-review\">Legal review</h2>\n<p><strong>For the district:</strong> COUNSEL-NOTE</p>\n</div>"),
+        "{handout}"
+    );
+    assert!(handout.contains("@media print { .staff-note { display: none; } }"));
+    // Staff read the note where it stands in the handbook.
+    let handbook = fx.read("out/print/handbook.html");
+    assert!(handbook.contains("COUNSEL-NOTE") && !handbook.contains("class=\"staff-note\""));
+}

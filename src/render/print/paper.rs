@@ -315,6 +315,37 @@ fn page_of<'a>(fragment: &str, pages: &BTreeSet<&'a str>) -> Option<&'a str> {
     pages.get(page).copied()
 }
 
+/// Sections addressed to the district's staff, not to the reader a
+/// handout is handed to: the counsel-review note every legal form carries
+/// (docs/safety-rules.md, "Consent and release") keeps its section id so a
+/// district can remove it once its counsel approves the form.
+const STAFF_SECTIONS: [&str; 1] = ["legal-review"];
+
+/// Wraps each staff section of a family, student or partner handout in
+/// `<div class="staff-note">`, which the print stylesheet leaves off the
+/// paper: a teacher opening the handout still reads the note on screen,
+/// the family's printed copy does not carry it. A section runs from its
+/// `<h2>` to the next `<h2>` or the end.
+pub fn staff_notes(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(at) = STAFF_SECTIONS
+        .iter()
+        .filter_map(|id| rest.find(&format!("<h2 id=\"{id}\"")))
+        .min()
+    {
+        let after = at + "<h2".len();
+        let end = rest[after..].find("<h2").map_or(rest.len(), |n| after + n);
+        out.push_str(&rest[..at]);
+        out.push_str("<div class=\"staff-note\">\n");
+        out.push_str(rest[at..end].trim_end());
+        out.push_str("\n</div>\n");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Writes page numbers into the empty `data-pn` slots of `html`: the
 /// contents and cross-references of the handbook. A slot whose target has
 /// no number stays empty (and prints nothing).
@@ -455,6 +486,23 @@ mod tests {
             cross_references("<a href=\"#roles--x\">x</a>", "roles", &pages),
             "<a href=\"#roles--x\">x</a>"
         );
+    }
+
+    #[test]
+    fn the_counsel_note_is_marked_for_staff_only() {
+        let html = "<h2 id=\"signatures\">Signatures</h2>\n<p>Sign.</p>\n\
+                    <h2 id=\"legal-review\">Legal review</h2>\n<p><strong>For the district:</strong> review.</p>\n";
+        assert_eq!(
+            staff_notes(html),
+            "<h2 id=\"signatures\">Signatures</h2>\n<p>Sign.</p>\n<div class=\"staff-note\">\n\
+             <h2 id=\"legal-review\">Legal review</h2>\n<p><strong>For the district:</strong> review.</p>\n</div>\n"
+        );
+        // A section after the note stays on paper.
+        let middle =
+            "<h2 id=\"legal-review\">Legal review</h2>\n<p>x</p>\n<h2 id=\"next\">Next</h2>\n<p>y</p>";
+        assert!(staff_notes(middle).ends_with("</div>\n<h2 id=\"next\">Next</h2>\n<p>y</p>"));
+        let plain = "<h2 id=\"review\">Review</h2>";
+        assert_eq!(staff_notes(plain), plain);
     }
 
     #[test]
