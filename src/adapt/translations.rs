@@ -296,57 +296,48 @@ impl TranslationsLock {
     }
 }
 
-/// Every translated unit of the toolkit, in path order: the tree's
-/// `pages/<id>.<lang>.md` and `snippets/<name>.<lang>.md` beside their
-/// source. (This is the one place that finds translations; the language
-/// model can take its place.)
-pub fn toolkit_pairs(tree: &SourceTree, toolkit: &Toolkit, diags: &mut Diagnostics) -> Vec<Pair> {
-    let source_lang = toolkit.meta.language.as_str();
+/// Every translated unit of the toolkit, by language, then page and
+/// snippet: the pages and snippets the loader read from
+/// `pages/<id>.<lang>.md` and `snippets/<name>.<lang>.md`, beside their
+/// source.
+pub fn toolkit_pairs(toolkit: &Toolkit) -> Vec<Pair> {
     let mut out = Vec::new();
-    for (path, bytes) in tree.under("pages") {
-        let Some(name) = path.strip_prefix("pages/").filter(|n| !n.contains('/')) else {
-            continue;
-        };
-        let Some((id, lang)) = split_translated_name(name) else {
-            continue;
-        };
-        let Some(page) = toolkit.pages.get(id).filter(|_| lang != source_lang) else {
-            continue;
-        };
-        let Some(file) = read_text(&tree.display(path), bytes, diags) else {
-            continue;
-        };
-        let Some(translation) = parse_page(file, id, diags) else {
-            continue;
-        };
-        out.extend(pair_units(
-            lang,
-            id,
-            &units(Some((&page.meta.title, &page.meta.summary)), page.body()),
-            &units(
-                Some((&translation.meta.title, &translation.meta.summary)),
-                translation.body(),
-            ),
-            &translation.file,
-            translation.body_start,
-        ));
-    }
-    for (name, file) in &toolkit.snippets {
-        let Some((base, lang)) = split_translated_name(name) else {
-            continue;
-        };
-        let source_name = format!("{base}.md");
-        let Some(source) = toolkit.snippets.get(&source_name).filter(|_| lang != source_lang) else {
-            continue;
-        };
-        out.extend(pair_units(
-            lang,
-            &format!("snippets/{source_name}"),
-            &units(None, &source.text),
-            &units(None, &file.text),
-            file,
-            0,
-        ));
+    for (lang, translation) in &toolkit.translations {
+        for (id, translated) in &translation.pages {
+            let Some(page) = toolkit.pages.get(id) else {
+                continue;
+            };
+            out.extend(pair_units(
+                lang,
+                id,
+                &units(Some((&page.meta.title, &page.meta.summary)), page.body()),
+                &units(
+                    Some((&translated.meta.title, &translated.meta.summary)),
+                    translated.body(),
+                ),
+                &translated.file,
+                translated.body_start,
+            ));
+        }
+        // A language's snippets fall back to the source text where no
+        // translation exists; only those read from a `.<lang>.md` file are
+        // translations.
+        for (name, file) in &translation.snippets {
+            let Some(source) = toolkit.snippets.get(name) else {
+                continue;
+            };
+            if Arc::ptr_eq(source, file) {
+                continue;
+            }
+            out.extend(pair_units(
+                lang,
+                &format!("snippets/{name}"),
+                &units(None, &source.text),
+                &units(None, &file.text),
+                file,
+                0,
+            ));
+        }
     }
     out
 }
@@ -369,7 +360,7 @@ fn stale_message(pair: &Pair, recorded: &TranslationEntry, source_lang: &str, ve
 /// units `translations.lock` has nothing for. Called once per run on the
 /// toolkit.
 pub fn check_toolkit(tree: &SourceTree, toolkit: &Toolkit, diags: &mut Diagnostics) {
-    let pairs = toolkit_pairs(tree, toolkit, diags);
+    let pairs = toolkit_pairs(toolkit);
     if pairs.is_empty() {
         return;
     }

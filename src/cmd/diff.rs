@@ -448,7 +448,7 @@ fn translations(args: &DiffArgs, lang: &str, reporter: &mut Reporter) -> Result<
                 |dir| dir.join(translations::LOCK_FILE),
             );
             (
-                translations::toolkit_pairs(&tree, &toolkit, &mut Diagnostics::new()),
+                translations::toolkit_pairs(&toolkit),
                 lock.entries,
                 root,
                 String::new(),
