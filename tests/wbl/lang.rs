@@ -51,6 +51,9 @@ pages = ["letter", "form"]
     );
     fx.write("toolkit/snippets/hello.md", "HELLO-EN");
     fx.write("toolkit/snippets/hello.es.md", "HOLA-ES");
+    // The translations are reviewed: translations.lock records them.
+    fx.wbl(&["diff", "--toolkit", "toolkit", "--lang", "es", "--accept-all"])
+        .success();
     fx
 }
 

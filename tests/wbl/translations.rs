@@ -31,6 +31,10 @@ INFORMAR-TEXTO
 /// The small test toolkit with a Spanish translation of `safety`.
 fn translated_toolkit() -> Fixture {
     let fx = Fixture::with_toolkit();
+    let toml = fx
+        .read("toolkit/toolkit.toml")
+        .replacen("\n", "\nlanguages = [\"en\", \"es\"]\n", 1);
+    fx.write("toolkit/toolkit.toml", &toml);
     fx.write("toolkit/pages/safety.es.md", SAFETY_ES);
     fx
 }
@@ -366,6 +370,10 @@ fn district(fx: &Fixture) {
 #[test]
 fn district_translations_are_recorded_in_wbl_lock_and_warn_when_the_english_changes() {
     let fx = Fixture::with_toolkit();
+    let toml = fx
+        .read("toolkit/toolkit.toml")
+        .replacen("\n", "\nlanguages = [\"en\", \"es\"]\n", 1);
+    fx.write("toolkit/toolkit.toml", &toml);
     district(&fx);
     // An old wbl.lock, written before translations, still loads.
     fx.adapt(Some("d")).success().no_warnings();
