@@ -37,21 +37,30 @@ WBL=$target/release/wbl
 FLOOR=$target/release/examples/floor
 GEN=$target/release/examples/gen-corpus
 B=$target/bench
-# Outputs go to memory (tmpfs) when there is one: every run removes and
-# rewrites up to 4,000 files, and ext4 slows down sharply when creating files
-# right after deleting thousands (it avoids recently freed inodes), which
-# would measure the file system rather than the tools. WBL_BENCH_OUT
-# chooses another folder.
-if [ -n "${WBL_BENCH_OUT:-}" ]; then
-  OUT=$WBL_BENCH_OUT
+# Two places to write to. The headline is the disk the checkout is on
+# (users write there: every `wbl adapt` pays for it); memory (tmpfs,
+# /dev/shm) is the second column, where the file system costs next to
+# nothing and only the tools' own work is left. WBL_BENCH_DISK and
+# WBL_BENCH_MEM choose other folders; WBL_BENCH_MEM=none skips memory.
+DISK=${WBL_BENCH_DISK:-$B/out}
+if [ -n "${WBL_BENCH_MEM:-}" ]; then
+  MEM=$WBL_BENCH_MEM
 elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
-  OUT=/dev/shm/wbl-bench-out
+  MEM=/dev/shm/wbl-bench-out
 else
-  OUT=$B/out
+  MEM=none
 fi
 RES=$B/results
-mkdir -p "$B" "$OUT"
-rm -rf "$RES" && mkdir -p "$RES"
+mkdir -p "$B" "$DISK"
+rm -rf "$RES" && mkdir -p "$RES/disk"
+locations="disk"
+if [ "$MEM" != none ]; then
+  mkdir -p "$MEM" "$RES/mem"
+  locations="disk mem"
+fi
+fstype() { df -T "$1" | awk 'NR == 2 { print $2 }'; }
+echo "disk: $DISK ($(fstype "$DISK"))" | tee "$RES/disk/where" >&2
+[ "$MEM" != none ] && echo "memory: $MEM ($(fstype "$MEM"))" | tee "$RES/mem/where" >&2
 
 echo "=== generating corpora in $B" >&2
 corpus() { # name pages districts
@@ -62,66 +71,106 @@ corpus() { # name pages districts
 }
 corpus c40 40 1000
 corpus c400 400 0
+# The first 100 districts of c40, for peak memory against the district count.
+if [ ! -d "$B/c40-100/districts" ]; then
+  mkdir -p "$B/c40-100/districts"
+  for d in $(ls "$B/c40/districts" | head -100); do cp -r "$B/c40/districts/$d" "$B/c40-100/districts/"; done
+fi
 if ! $quick; then
   corpus c40-2000 40 2000
   corpus c4000 4000 0
 fi
 
 # measure NAME RUNS WARMUP COMMAND...: hyperfine (wall and CPU per run) and
-# one run under GNU time (peak RSS). The output folder is removed before
-# every run so that no tool pays for deleting the previous build.
-measure() {
-  local name=$1 runs=$2 warmup=$3; shift 3
-  local out="$OUT/$name"
-  local cmd="${*//@OUT@/$out}"
-  echo "=== $name: $cmd" >&2
-  hyperfine -N --style basic --warmup "$warmup" --runs "$runs" \
-    --prepare "rm -rf $out" --export-json "$RES/$name.json" "$cmd" >&2
-  rm -rf "$out"
-  # shellcheck disable=SC2086
-  /usr/bin/time -f "%M" -o "$RES/$name.rss" $cmd >/dev/null 2>&1
-  rm -rf "$out"
+# one run under GNU time (peak RSS), once per location (disk, memory).
+# Every tool rebuilds over its own previous build of the same input, as a
+# user's next run does: the warm-up runs leave one in place, and each run
+# replaces it (wbl swaps in a new folder, Hugo overwrites in place, mdBook
+# empties its folder first). fresh NAME …: the same, starting every run
+# from no output folder at all.
+measure() { measure_as rerun "$@"; }
+fresh() { measure_as fresh "$@"; }
+measure_as() {
+  local mode=$1 name=$2 runs=$3 warmup=$4; shift 4
+  local loc root out cmd prepare
+  for loc in $locations; do
+    if [ "$loc" = disk ]; then root=$DISK; else root=$MEM; fi
+    out="$root/$name"
+    cmd="${*//@OUT@/$out}"
+    rm -rf "$out"
+    prepare=(--prepare "true")
+    [ "$mode" = fresh ] && prepare=(--prepare "rm -rf $out")
+    echo "=== $loc $name: $cmd" >&2
+    hyperfine -N --style basic --warmup "$warmup" --runs "$runs" "${prepare[@]}" \
+      --export-json "$RES/$loc/$name.json" "$cmd" >&2
+    [ "$mode" = fresh ] && rm -rf "$out"
+    # shellcheck disable=SC2086
+    /usr/bin/time -f "%M" -o "$RES/$loc/$name.rss" $cmd >/dev/null 2>&1
+    rm -rf "$out"
+  done
 }
 
-# One district, 40 pages.
+BASE=
+[ -n "${WBL_BASELINE:-}" ] && BASE=$(realpath "$WBL_BASELINE")
+# wbl NAME RUNS WARMUP ARGS...: wbl, then the baseline build on the same
+# command right after it (so both see the machine in the same state).
+wbl() {
+  local kind=$1 name=$2 runs=$3 warmup=$4; shift 4
+  "$kind" "$name" "$runs" "$warmup" "$WBL" "$@"
+  [ -n "$BASE" ] && "$kind" "baseline-$name" "$runs" "$warmup" "$BASE" "$@"
+  return 0
+}
+# mdBook without its search index (the issue's peer); with it, for the record.
+if [ -n "$MDBOOK" ]; then
+  for c in c40 c400; do
+    rm -rf "$B/$c/mdbook-nosearch" && cp -r "$B/$c/mdbook" "$B/$c/mdbook-nosearch"
+    printf '\n[output.html.search]\nenable = false\n' >>"$B/$c/mdbook-nosearch/book.toml"
+  done
+fi
+
+# One district, 40 pages: every output (site with its search index,
+# handbook, handouts, bundle, LMS cartridges, and whatever else `adapt`
+# builds by default), then the site alone beside the peers.
 D1=$B/c40/districts/district-0001
-measure adapt-40-all "$(runs 30 10)" 3 "$WBL" adapt -q --toolkit "$B/c40/toolkit" --district "$D1" --out @OUT@
+wbl measure adapt-40-all "$(runs 30 10)" 3 adapt -q --toolkit "$B/c40/toolkit" --district "$D1" --out @OUT@
+wbl fresh adapt-40-all-fresh "$(runs 20 10)" 3 adapt -q --toolkit "$B/c40/toolkit" --district "$D1" --out @OUT@
 measure floor-adapt-40 "$(runs 30 10)" 3 "$FLOOR" adapt "$B/c40" @OUT@
-measure adapt-40-site "$(runs 30 10)" 3 "$WBL" adapt -q --toolkit "$B/c40/toolkit" --format site --out @OUT@
+wbl measure adapt-40-site "$(runs 30 10)" 3 adapt -q --toolkit "$B/c40/toolkit" --format site --out @OUT@
 [ -n "$HUGO" ] && measure hugo-40 "$(runs 20 5)" 2 "$HUGO" --quiet -s "$B/c40/hugo" -d @OUT@
-[ -n "$MDBOOK" ] && measure mdbook-40 "$(runs 20 5)" 2 "$MDBOOK" build "$B/c40/mdbook" -d @OUT@
+if [ -n "$MDBOOK" ]; then
+  measure mdbook-40-nosearch "$(runs 20 5)" 2 "$MDBOOK" build "$B/c40/mdbook-nosearch" -d @OUT@
+  measure mdbook-40 "$(runs 20 5)" 2 "$MDBOOK" build "$B/c40/mdbook" -d @OUT@
+fi
 
 # 400 pages, and 4,000 for linearity; site only.
-measure adapt-400-site "$(runs 10 5)" 2 "$WBL" adapt -q --toolkit "$B/c400/toolkit" --format site --out @OUT@
+wbl measure adapt-400-site "$(runs 10 5)" 2 adapt -q --toolkit "$B/c400/toolkit" --format site --out @OUT@
 [ -n "$HUGO" ] && measure hugo-400 "$(runs 10 3)" 1 "$HUGO" --quiet -s "$B/c400/hugo" -d @OUT@
 if [ -n "$MDBOOK" ]; then
-  measure mdbook-400 "$(runs 5 3)" 1 "$MDBOOK" build "$B/c400/mdbook" -d @OUT@
-  # mdBook's search index is most of its time; without it, for the record.
-  cp -r "$B/c400/mdbook" "$B/c400/mdbook-nosearch" 2>/dev/null || true
-  printf '\n[output.html.search]\nenable = false\n' >>"$B/c400/mdbook-nosearch/book.toml"
   measure mdbook-400-nosearch "$(runs 5 3)" 1 "$MDBOOK" build "$B/c400/mdbook-nosearch" -d @OUT@
-  rm -rf "$B/c400/mdbook-nosearch"
+  measure mdbook-400 "$(runs 5 3)" 1 "$MDBOOK" build "$B/c400/mdbook" -d @OUT@
 fi
 if ! $quick; then
   measure adapt-4000-site 5 1 "$WBL" adapt -q --toolkit "$B/c4000/toolkit" --format site --out @OUT@
   [ -n "$HUGO" ] && measure hugo-4000 3 1 "$HUGO" --quiet -s "$B/c4000/hugo" -d @OUT@
 fi
 
-# A release: 1,000 districts (and 2,000 for linearity) of the 40-page toolkit.
-measure publish-1000 "$(runs 5 2)" 1 "$WBL" publish -q --toolkit "$B/c40/toolkit" --districts "$B/c40/districts" --out @OUT@
-measure floor-publish-1000 "$(runs 5 2)" 1 "$FLOOR" publish "$B/c40" @OUT@
+# A release: 1,000 districts (and 2,000 for linearity) of the 40-page
+# toolkit. Every run starts from no release folder: a new release has
+# new bytes in every bundle (its version is in each). Peak RSS at 100
+# districts too, to show memory does not grow with districts.
+wbl fresh publish-1000 "$(runs 5 2)" 1 publish -q --toolkit "$B/c40/toolkit" --districts "$B/c40/districts" --out @OUT@
+fresh floor-publish-1000 "$(runs 5 2)" 1 "$FLOOR" publish "$B/c40" @OUT@
 if ! $quick; then
-  measure publish-2000 3 1 "$WBL" publish -q --toolkit "$B/c40-2000/toolkit" --districts "$B/c40-2000/districts" --out @OUT@
+  fresh publish-2000 3 1 "$WBL" publish -q --toolkit "$B/c40-2000/toolkit" --districts "$B/c40-2000/districts" --out @OUT@
+fi
+fresh publish-100 3 1 "$WBL" publish -q --toolkit "$B/c40/toolkit" --districts "$B/c40-100/districts" --out @OUT@
+
+# PDFs: the full example district (embedded toolkit, handbook and every
+# handout printed), one run each, with and without --pdf for the browser's
+# share. Only when a Chromium-family browser is installed.
+if command -v chromium >/dev/null 2>&1 || [ -n "${WBL_BROWSER:-}" ]; then
+  wbl measure adapt-example "$(runs 10 5)" 2 adapt -q --district examples/desert-valley-usd --out @OUT@
+  wbl measure adapt-example-pdf "$(runs 3 2)" 1 adapt -q --pdf --district examples/desert-valley-usd --out @OUT@
 fi
 
-if [ -n "${WBL_BASELINE:-}" ]; then
-  BASE=$(realpath "$WBL_BASELINE")
-  measure baseline-adapt-40-all "$(runs 30 10)" 3 "$BASE" adapt -q --toolkit "$B/c40/toolkit" --district "$D1" --out @OUT@
-  measure baseline-adapt-40-site "$(runs 30 10)" 3 "$BASE" adapt -q --toolkit "$B/c40/toolkit" --format site --out @OUT@
-  measure baseline-adapt-400-site "$(runs 10 5)" 2 "$BASE" adapt -q --toolkit "$B/c400/toolkit" --format site --out @OUT@
-  measure baseline-publish-1000 "$(runs 3 2)" 1 "$BASE" publish -q --toolkit "$B/c40/toolkit" --districts "$B/c40/districts" --out @OUT@
-fi
-
-rm -rf "$OUT"
-echo "(outputs written to $OUT)" >&2
 python3 benches/report.py "$RES" | tee "$B/results.md"

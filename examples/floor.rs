@@ -3,8 +3,8 @@
 //! and zip them. Each page is rendered once with bare pulldown-cmark and
 //! written into a minimal HTML shell three ways, as the bundle holds them:
 //! a page of the site, a chapter of the one-file handbook and, for
-//! handout-like pages, a standalone handout. The zip settings are wbl's
-//! own (`wbl::output::bundle::entry_options`). Nothing else: no templates,
+//! handout-like pages, a standalone handout. The zip is written as wbl
+//! writes its own (`wbl::util::zipfile`, libdeflate). Nothing else: no templates,
 //! variables, navigation, link checks, stylesheet, README or manifest.
 //!
 //! ```text
@@ -17,13 +17,11 @@
 //!
 //! See `docs/performance.md`.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Options, Parser, html};
 use rayon::prelude::*;
 use wbl::output::bundle;
-use zip::ZipWriter;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -121,15 +119,13 @@ fn outputs(pages: &[Page], district: &str) -> Vec<(String, String)> {
 }
 
 fn zip(files: &[(String, String)], name: &str) -> Vec<u8> {
-    let options = bundle::entry_options(bundle::FIXED_EPOCH).expect("a valid time");
-    let mut writer = ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (path, text) in files {
-        writer
-            .start_file(format!("{name}/{path}"), options)
-            .expect("a zip entry");
-        writer.write_all(text.as_bytes()).expect("zip in memory");
-    }
-    writer.finish().expect("zip in memory").into_inner()
+    let names: Vec<String> = files.iter().map(|(path, _)| format!("{name}/{path}")).collect();
+    let entries: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(files)
+        .map(|(entry, (_, text))| (entry.as_str(), text.as_bytes()))
+        .collect();
+    wbl::util::zipfile::write(&entries, bundle::FIXED_EPOCH).expect("zip in memory")
 }
 
 fn adapt(corpus: &Path, out: &Path) {
@@ -140,7 +136,13 @@ fn adapt(corpus: &Path, out: &Path) {
         std::fs::create_dir_all(path.parent().expect("a folder")).expect("the output folder");
         std::fs::write(path, text).expect("writing a page");
     }
-    std::fs::write(out.join("floor.zip"), zip(&files, "floor")).expect("writing the zip");
+    // One thread, entry after entry, like the rest of `floor adapt`.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a thread");
+    let bytes = one.install(|| zip(&files, "floor"));
+    std::fs::write(out.join("floor.zip"), bytes).expect("writing the zip");
 }
 
 fn publish(corpus: &Path, out: &Path) {

@@ -3,14 +3,8 @@
 //! Byte-identical across builds of the same input: sorted entries, fixed
 //! timestamps and permissions, no absolute or `..` paths.
 
-use std::io::Write;
-
 use anyhow::{Result, bail};
-use rayon::prelude::*;
 use serde_json::json;
-use zip::result::ZipResult;
-use zip::write::PreparedZipFile;
-use zip::{CompressionMethod, ZipWriter};
 
 use crate::adapt::Adapted;
 use crate::render::OutputFile;
@@ -176,42 +170,17 @@ pub fn zip(adapted: &Adapted, files: &[OutputFile], time: i64) -> Result<OutputF
     listed.push(("manifest.json", manifest.as_bytes()));
     listed.sort_by(|a, b| a.0.cmp(b.0));
 
-    let options = entry_options(time)?;
-    let total: usize = listed.iter().map(|(_, bytes)| bytes.len()).sum();
     let mut seen = std::collections::HashSet::new();
-    let mut entries = Vec::with_capacity(listed.len());
+    let mut entries: Vec<(String, &[u8])> = Vec::with_capacity(listed.len());
     for (path, bytes) in &listed {
         let entry = format!("{name}/{path}");
         if !is_safe_relative(&entry) || !seen.insert(entry.clone()) {
             bail!("refusing to put `{entry}` in the bundle");
         }
-        let options = if crate::util::mime::is_compressed(path) {
-            options
-                .compression_method(CompressionMethod::Stored)
-                .compression_level(None)
-        } else {
-            options
-        };
-        entries.push((entry, *bytes, options));
+        entries.push((entry, *bytes));
     }
-    let mut writer = ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(total / 3)));
-    if rayon::current_thread_index().is_some() {
-        // Already on a worker thread (`wbl publish` builds districts side
-        // by side): one entry after another, reusing one compressor.
-        for (entry, bytes, options) in &entries {
-            writer.start_file(entry.as_str(), *options)?;
-            writer.write_all(bytes)?;
-        }
-    } else {
-        // Deflate is most of the work: entries are compressed side by
-        // side, then written in order, byte for byte as one by one.
-        let prepared = entries
-            .par_iter()
-            .map(|(entry, bytes, options)| PreparedZipFile::from_data(entry, *options, bytes))
-            .collect::<ZipResult<Vec<_>>>()?;
-        writer.add_prepared_files(prepared)?;
-    }
-    let bytes = writer.finish()?.into_inner();
+    let entries: Vec<(&str, &[u8])> = entries.iter().map(|(e, b)| (e.as_str(), *b)).collect();
+    let bytes = crate::util::zipfile::write(&entries, time)?;
     Ok(OutputFile::new(format!("{name}.zip"), bytes))
 }
 

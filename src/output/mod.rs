@@ -22,6 +22,7 @@ pub mod bundle;
 pub mod cdp;
 mod interrupt;
 pub mod pdf;
+mod reuse;
 mod swap;
 
 use std::io::{Read, Seek, Write};
@@ -324,6 +325,10 @@ pub struct Staging {
     /// The marker, open and locked while the run lasts, so another run
     /// does not take the folder for one left by a killed run.
     marker: std::fs::File,
+    /// The previous output, whose unchanged files are linked, not copied.
+    previous: Option<reuse::Previous>,
+    /// Folders made so far, so each is made once, not once per file.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     done: bool,
 }
 
@@ -360,6 +365,8 @@ impl Staging {
         interrupt::register(&dir, out.shown());
         Ok(Staging {
             out: out.clone(),
+            previous: reuse::Previous::of(out.path()),
+            made: std::sync::Mutex::new(std::collections::HashSet::from([dir.clone()])),
             dir,
             marker,
             done: false,
@@ -376,7 +383,27 @@ impl Staging {
             bail!("refusing to write `{rel}`: not a plain relative path");
         }
         let _gate = interrupt::gate()?;
-        fs::write(&fs::join_rel(&self.dir, rel), bytes)
+        let path = fs::join_rel(&self.dir, rel);
+        if let Some(parent) = path.parent() {
+            self.make_folder(parent)?;
+        }
+        if let Some(previous) = &self.previous
+            && previous.link(rel, &path, bytes)
+        {
+            return Ok(());
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("could not write `{}`", path.display()))
+    }
+
+    /// Makes `dir` (inside the staging folder) unless this run made it.
+    fn make_folder(&self, dir: &Path) -> Result<()> {
+        let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if made.contains(dir) {
+            return Ok(());
+        }
+        fs::create_dir_all(dir)?;
+        made.insert(dir.to_path_buf());
+        Ok(())
     }
 
     /// Moves the folder into OUT's place.
@@ -596,6 +623,91 @@ mod tests {
         std::fs::write(other.join(MARKER), "wbl-output 2\n").unwrap();
         assert_eq!(out(&path).remove_stale(), [".out.wbl-new-abc123"]);
         assert_eq!(beside(tmp.path()), [".other.wbl-new-abc", ".out.wbl-old-zzz"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_changed_ones_written_anew() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("out");
+        let inode = |rel: &str| std::fs::metadata(path.join(rel)).unwrap().ino();
+        let first = [
+            OutputFile::text("site/same.html", "same".into()),
+            OutputFile::text("site/changed.html", "one".into()),
+            OutputFile::text("site/edited.html", "wbl's".into()),
+            OutputFile::text("site/shared.html", "shared".into()),
+        ];
+        write_dir(&out(&path), &first).unwrap();
+        let (same, changed, edited, shared) = (
+            inode("site/same.html"),
+            inode("site/changed.html"),
+            inode("site/edited.html"),
+            inode("site/shared.html"),
+        );
+        // The reader edits a file in place (same length), and links
+        // another one from a folder of their own.
+        std::fs::write(path.join("site/edited.html"), "mine!").unwrap();
+        let keep = tmp.path().join("kept.html");
+        std::fs::hard_link(path.join("site/shared.html"), &keep).unwrap();
+
+        let second = [
+            OutputFile::text("site/same.html", "same".into()),
+            OutputFile::text("site/changed.html", "two".into()),
+            OutputFile::text("site/edited.html", "wbl's".into()),
+            OutputFile::text("site/shared.html", "shared".into()),
+        ];
+        write_dir(&out(&path), &second).unwrap();
+        assert_eq!(inode("site/same.html"), same, "unchanged: linked");
+        assert_eq!(
+            std::fs::metadata(path.join("site/same.html")).unwrap().nlink(),
+            1,
+            "the previous output is gone"
+        );
+        assert_ne!(inode("site/changed.html"), changed);
+        assert_eq!(
+            std::fs::read_to_string(path.join("site/changed.html")).unwrap(),
+            "two"
+        );
+        assert_ne!(inode("site/edited.html"), edited, "the bytes differ: written");
+        assert_eq!(
+            std::fs::read_to_string(path.join("site/edited.html")).unwrap(),
+            "wbl's"
+        );
+        assert_ne!(
+            inode("site/shared.html"),
+            shared,
+            "linked from elsewhere: written"
+        );
+        // So what wbl writes next never reaches the reader's own file.
+        write_dir(
+            &out(&path),
+            &[OutputFile::text("site/shared.html", "other".into())],
+        )
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&keep).unwrap(), "shared");
+        assert_eq!(beside(tmp.path()), ["kept.html", "out"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_run_leaves_linked_files_of_the_previous_output_as_they_were() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("out");
+        write_dir(&out(&path), &[OutputFile::text("a.txt", "a".into())]).unwrap();
+        let staging = Staging::new(&out(&path)).unwrap();
+        staging.write("a.txt", b"a").unwrap();
+        assert_eq!(
+            std::fs::metadata(path.join("a.txt")).unwrap().nlink(),
+            2,
+            "linked"
+        );
+        let e = staging.commit_then(|| bail!("the lock could not be written"));
+        assert!(e.is_err());
+        assert_eq!(std::fs::read_to_string(path.join("a.txt")).unwrap(), "a");
+        assert_eq!(std::fs::metadata(path.join("a.txt")).unwrap().nlink(), 1);
+        assert_eq!(beside(tmp.path()), ["out"]);
     }
 
     #[cfg(unix)]

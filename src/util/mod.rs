@@ -11,3 +11,4 @@ pub mod paths;
 pub mod time;
 pub mod url;
 pub mod zip;
+pub mod zipfile;

@@ -1,5 +1,7 @@
-//! How every zip wbl writes stores its entries, so bundles and
-//! cartridges are byte-identical across builds.
+//! The `zip` crate's settings that match how wbl's zips store their
+//! entries (fixed time, readable by all). wbl itself writes its zips with
+//! `util::zipfile` (libdeflate); these remain for the stage benchmarks'
+//! zlib-rs comparison.
 
 use anyhow::Result;
 use zip::write::SimpleFileOptions;
@@ -7,7 +9,7 @@ use zip::{CompressionMethod, DateTime};
 
 use super::time::civil;
 
-/// The deflate level of every entry. Compression is most of the cost of a
+/// The zlib-rs level wbl used before libdeflate. Compression is most of the cost of a
 /// release, and level 3 deflates the bundle about half again as fast as
 /// the default level 6 for about 6% more bytes (docs/performance.md has
 /// the measurements).

@@ -17,17 +17,12 @@ mod page;
 mod printable;
 mod xml;
 
-use std::io::Write;
-
 use anyhow::{Result, bail};
-use zip::{CompressionMethod, ZipWriter};
 
 use crate::adapt::Adapted;
 use crate::adapt::district::LmsPlatform;
 use crate::render::{OutputFile, RenderedPage};
-use crate::util::mime::is_compressed;
 use crate::util::paths::is_safe_relative;
-use crate::util::zip::entry_options;
 pub use course::Role;
 
 /// The version of IMS Common Cartridge the generic cartridge follows.
@@ -157,29 +152,18 @@ pub fn import_hint(adapted: &Adapted) -> String {
 /// compressed already stored as they are.
 fn zip(mut files: Vec<(String, Vec<u8>)>, time: i64) -> Result<Vec<u8>> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let options = entry_options(time)?;
-    let total: usize = files.iter().map(|(_, b)| b.len()).sum();
-    let mut writer = ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(total / 3)));
     for pair in files.windows(2) {
         if pair[0].0 == pair[1].0 {
             bail!("refusing to put `{}` in a cartridge twice", pair[0].0);
         }
     }
-    for (path, bytes) in &files {
+    for (path, _) in &files {
         if !is_safe_relative(path) {
             bail!("refusing to put `{path}` in a cartridge");
         }
-        let options = if is_compressed(path) {
-            options
-                .compression_method(CompressionMethod::Stored)
-                .compression_level(None)
-        } else {
-            options
-        };
-        writer.start_file(path.as_str(), options)?;
-        writer.write_all(bytes)?;
     }
-    Ok(writer.finish()?.into_inner())
+    let entries: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &b[..])).collect();
+    crate::util::zipfile::write(&entries, time)
 }
 
 #[cfg(test)]
