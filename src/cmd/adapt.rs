@@ -201,10 +201,16 @@ pub fn next_steps(out: &Path, written: &[String]) -> String {
         .into_iter()
         .filter(|p| p.starts_with("print/family-packet"))
     {
+        // `print/family-packet.es.html` → "(Español)": one per language.
+        let lang = packet
+            .strip_prefix("print/family-packet.")
+            .and_then(|rest| rest.strip_suffix(".html"))
+            .unwrap_or_default();
+        let language = crate::i18n::strings(lang).get("language_name").to_string();
         steps.push((
             "print",
             packet.clone(),
-            "the documents for families and students".into(),
+            format!("the documents for families and students ({language})"),
         ));
     }
     let handout_pages = in_folder("handouts", ".html");

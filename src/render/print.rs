@@ -500,6 +500,9 @@ fn book(
                     })
                     .into(),
             ),
+            // The packet goes to families: like their handouts, it
+            // prints no staff eyebrow or summary above each document.
+            ("for_readers", (which == Book::Packet).into()),
             (
                 "book_intro",
                 (which == Book::Packet)

@@ -119,7 +119,18 @@ fn a_link_to_an_untranslated_page_leads_to_the_english_page_marked() {
 #[test]
 fn the_spanish_family_packet_holds_the_spanish_family_pages_only() {
     let fx = bilingual();
+    fx.write(
+        "toolkit/pages/form.md",
+        "+++\ntitle = \"Consent form\"\nkind = \"form\"\naudience = [\"families\"]\nsummary = \"STAFF-SUMMARY\"\n+++\n\nSIGN-HERE\n",
+    );
     fx.adapt(None).success();
+    // Staff read a document's summary in the handbook; families, in their
+    // packet, see only the document.
+    assert!(fx.read("out/print/handbook.html").contains("STAFF-SUMMARY"));
+    assert!(
+        !fx.read("out/print/family-packet.en.html")
+            .contains("STAFF-SUMMARY")
+    );
     let es = fx.read("out/print/family-packet.es.html");
     assert!(es.contains("<html lang=\"es\">"));
     assert!(es.contains("ES-EXPECT"));
