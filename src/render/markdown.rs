@@ -1194,8 +1194,12 @@ fn to_html<'t>(
                 if let Some(href) = href {
                     let mut html = format!("<a href=\"{href}\"");
                     if other_language {
+                        // `hreflang` names the language of the page it leads
+                        // to. No `lang`: the link's text is this page's
+                        // language, and a screen reader would read Spanish
+                        // words with English sounds (WCAG 3.1.2).
                         let source = &ctx.adapted.source_lang;
-                        html.push_str(&format!(" hreflang=\"{source}\" lang=\"{source}\""));
+                        html.push_str(&format!(" hreflang=\"{source}\""));
                     }
                     if !title.is_empty() {
                         html.push_str(" title=\"");

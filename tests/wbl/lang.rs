@@ -106,7 +106,7 @@ fn a_link_to_an_untranslated_page_leads_to_the_english_page_marked() {
     fx.adapt(None).success();
     let es = main_part(&fx.read("out/site/es/letter.html"));
     assert!(
-        es.contains(r#"<a href="../form.html" hreflang="en" lang="en">el formulario</a> <span class="in-other-language">(en inglés)</span>"#),
+        es.contains(r#"<a href="../form.html" hreflang="en">el formulario</a> <span class="in-other-language">(en inglés)</span>"#),
         "{es}"
     );
     let handout = fx.read("out/handouts/es/letter.html");
