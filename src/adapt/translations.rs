@@ -342,6 +342,30 @@ pub fn toolkit_pairs(toolkit: &Toolkit) -> Vec<Pair> {
     out
 }
 
+/// The `translation-stale` warning at a translated unit: `whose` text
+/// stays in use, and `wbl diff ARGS` shows and accepts the change.
+fn stale_warning(
+    pair: &Pair,
+    recorded: &TranslationEntry,
+    meta: &crate::content::ToolkitMeta,
+    version: &str,
+    whose: &str,
+    args: &str,
+) -> Diagnostic {
+    Diagnostic::warning(
+        Code::TranslationStale,
+        stale_message(pair, recorded, &meta.language, version),
+    )
+    .at(&pair.file, pair.span.clone())
+    .with_help(format!(
+        "the {whose}{} text stays as it is until it is updated; see the change with `{}`, update `{}`, then record the review with `{}`",
+        language_name(&pair.lang),
+        meta.command("diff", args),
+        pair.edit,
+        meta.command("diff", &format!("{args} --accept {}", pair.target)),
+    ))
+}
+
 fn stale_message(pair: &Pair, recorded: &TranslationEntry, source_lang: &str, version: &str) -> String {
     let versions = if recorded.version == version {
         format!("recorded with toolkit {version}, the version in use")
@@ -378,21 +402,8 @@ pub fn check_toolkit(tree: &SourceTree, toolkit: &Toolkit, diags: &mut Diagnosti
                 .or_default()
                 .push(pair),
             Status::Stale { recorded } => {
-                let lang = format!("--lang {}", pair.lang);
-                diags.push(
-                    Diagnostic::warning(
-                        Code::TranslationStale,
-                        stale_message(pair, &recorded, &meta.language, &version),
-                    )
-                    .at(&pair.file, pair.span.clone())
-                    .with_help(format!(
-                        "the {} text stays as it is until it is updated; see the change with `{}`, update `{}`, then record the review with `{}`",
-                        language_name(&pair.lang),
-                        meta.command("diff", &lang),
-                        pair.edit,
-                        meta.command("diff", &format!("{lang} --accept {}", pair.target)),
-                    )),
-                );
+                let args = format!("--lang {}", pair.lang);
+                diags.push(stale_warning(pair, &recorded, meta, &version, "", &args));
             }
         }
     }
@@ -648,20 +659,14 @@ pub fn check_district(
             }
             Status::Stale { recorded } => {
                 let args = format!("{district_arg} --lang {}", pair.lang);
-                diags.push(
-                    Diagnostic::warning(
-                        Code::TranslationStale,
-                        stale_message(pair, &recorded, &meta.language, &version),
-                    )
-                    .at(&pair.file, pair.span.clone())
-                    .with_help(format!(
-                        "the district's {} text stays as it is until it is updated; see the change with `{}`, update `{}`, then record the review with `{}`",
-                        language_name(&pair.lang),
-                        meta.command("diff", &args),
-                        pair.edit,
-                        meta.command("diff", &format!("{args} --accept {}", pair.target)),
-                    )),
-                );
+                diags.push(stale_warning(
+                    pair,
+                    &recorded,
+                    meta,
+                    &version,
+                    "district's ",
+                    &args,
+                ));
             }
         }
     }

@@ -471,22 +471,7 @@ pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) ->
         );
         return None;
     }
-    let body = &file.text[split.body_start..];
-    let (headings, duplicates) = sections::scan(body, &HashSet::new());
-    for dup in &duplicates {
-        let at = split.body_start + dup.offset;
-        diags.push(
-            Diagnostic::error(
-                Code::DuplicateHeadingId,
-                format!("heading id `{}` is used twice in this page", dup.id),
-            )
-            .at(&file, at..at + 1)
-            .with_help("every heading id in a page must be unique; change one `{#…}`"),
-        );
-    }
-    if !duplicates.is_empty() {
-        return None;
-    }
+    let headings = scan_headings(&file, split.body_start, diags)?;
     Some(Page {
         id,
         meta,
@@ -712,4 +697,26 @@ fn invalid_id(file: &SourceFile, id: &Spanned<String>, what: &str) -> Diagnostic
     )
     .at(file, id.span())
     .with_help("ids use lower-case letters, digits, `-` and `_`")
+}
+
+/// The headings of a page's body (from `body_start`), or `None` with an
+/// error for each heading id used twice.
+pub(crate) fn scan_headings(
+    file: &Arc<SourceFile>,
+    body_start: usize,
+    diags: &mut Diagnostics,
+) -> Option<Vec<crate::content::Heading>> {
+    let (headings, duplicates) = sections::scan(&file.text[body_start..], &HashSet::new());
+    for dup in &duplicates {
+        let at = body_start + dup.offset;
+        diags.push(
+            Diagnostic::error(
+                Code::DuplicateHeadingId,
+                format!("heading id `{}` is used twice in this page", dup.id),
+            )
+            .at(file, at..at + 1)
+            .with_help("every heading id in a page must be unique; change one `{#…}`"),
+        );
+    }
+    duplicates.is_empty().then_some(headings)
 }

@@ -9,15 +9,14 @@
 //! what makes section addresses, links and overrides the same in every
 //! language; a section one side has and the other lacks is a warning.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::frontmatter::{self, SplitError};
-use super::load::{parse_toml, read_text};
+use super::load::{parse_toml, read_text, scan_headings};
 use super::schema::is_language_code;
-use super::sections;
 use super::snippets::Snippets;
 use super::{Page, SourceTree};
 use crate::diag::{Code, Diagnostic, Diagnostics, SourceFile, did_you_mean};
@@ -254,22 +253,7 @@ fn parse(file: Arc<SourceFile>, source: &Page, diags: &mut Diagnostics) -> Optio
     if !differs.is_empty() {
         return None;
     }
-    let body = &file.text[split.body_start..];
-    let (headings, duplicates) = sections::scan(body, &HashSet::new());
-    for dup in &duplicates {
-        let at = split.body_start + dup.offset;
-        diags.push(
-            Diagnostic::error(
-                Code::DuplicateHeadingId,
-                format!("heading id `{}` is used twice in this page", dup.id),
-            )
-            .at(&file, at..at + 1)
-            .with_help("every heading id in a page must be unique; change one `{#…}`"),
-        );
-    }
-    if !duplicates.is_empty() {
-        return None;
-    }
+    let headings = scan_headings(&file, split.body_start, diags)?;
     let mut meta = source.meta.clone();
     meta.title = front.title;
     // An English summary under a Spanish title would be read in the wrong
