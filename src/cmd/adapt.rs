@@ -197,21 +197,22 @@ pub fn next_steps(out: &Path, written: &[String]) -> String {
             "the handbook: open it in Chrome or Edge and choose Print (or Save as PDF)".into(),
         ));
     }
-    for packet in in_folder("print", ".html")
+    let packets: Vec<&String> = in_folder("print", ".html")
         .into_iter()
         .filter(|p| p.starts_with("print/family-packet"))
-    {
-        // `print/family-packet.es.html` → "(Español)": one per language.
-        let lang = packet
-            .strip_prefix("print/family-packet.")
-            .and_then(|rest| rest.strip_suffix(".html"))
-            .unwrap_or_default();
-        let language = crate::i18n::strings(lang).get("language_name").to_string();
-        steps.push((
-            "print",
-            packet.clone(),
-            format!("the documents for families and students ({language})"),
-        ));
+        .collect();
+    for packet in &packets {
+        let mut what = String::from("the documents for families and students");
+        // One packet per language: say which (`family-packet.es.html` →
+        // "Español").
+        if packets.len() > 1 {
+            let lang = packet
+                .strip_prefix("print/family-packet.")
+                .and_then(|rest| rest.strip_suffix(".html"))
+                .unwrap_or_default();
+            what += &format!(" ({})", crate::i18n::strings(lang).get("language_name"));
+        }
+        steps.push(("print", (*packet).clone(), what));
     }
     let handout_pages = in_folder("handouts", ".html");
     if !handout_pages.is_empty() {
