@@ -53,7 +53,7 @@ fs.appendFileSync(path.join(site, 'wbl.css'), '\n.card > a:focus-visible { outli
 // one a folder down, its links adjusted) with a link to a page that does not
 // exist, and page A links into it with a fragment it lacks; a Spanish handout
 // and a family packet each with a box wider than the printed text block.
-fs.mkdirSync(path.join(site, 'es'));
+fs.mkdirSync(path.join(site, 'es'), { recursive: true }); // the output may have a Spanish site already
 fs.writeFileSync(
   path.join(site, 'es', 'index.html'),
   fs
@@ -67,7 +67,7 @@ const printDoc = (title) => `<!DOCTYPE html>
 <style>@page { size: letter; margin: 0.75in; } body { font: 12pt/1.4 serif; }</style></head>
 <body><a href="#main">Saltar al texto</a><main id="main" tabindex="-1"><h1>${title}</h1><div style="width:9in">demasiado ancho en papel</div></main></body></html>
 `;
-fs.mkdirSync(path.join(handouts, 'es'));
+fs.mkdirSync(path.join(handouts, 'es'), { recursive: true });
 fs.writeFileSync(path.join(handouts, 'es', hA), printDoc('Hoja'));
 fs.writeFileSync(path.join(out, 'print', 'family-packet.es.html'), printDoc('Paquete para familias'));
 

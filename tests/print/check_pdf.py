@@ -258,8 +258,8 @@ def check_handouts(out, toolkit_pages):
 
 def check_translated_handouts(out):
     """Sheets per translated handout (handouts/<lang>/): reported, not yet
-    enforced. Spanish runs about a seventh longer than English, and two
-    Spanish documents do not fit their sheets yet."""
+    enforced: Spanish runs about a seventh longer than English, and Desert
+    Valley's Spanish consent form does not fit two sides yet."""
     for lang_dir in sorted(p for p in (out / "handouts").glob("*") if p.is_dir()):
         for pdf_path in sorted(lang_dir.glob("*.pdf")):
             id_ = pdf_path.stem
