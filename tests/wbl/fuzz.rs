@@ -117,3 +117,18 @@ proptest! {
         }
     }
 }
+
+/// What the property test above found: a page's own U+E000 (the character
+/// wbl marks holes with) in a setext heading before a table reached the
+/// print handbook unreplaced and was read as a hole. It renders as U+FFFD.
+#[test]
+fn a_private_use_marker_in_a_page_is_text_not_a_hole() {
+    let fx = crate::helper::Fixture::with_toolkit();
+    let page = fx.read("toolkit/pages/safety.md");
+    fx.write(
+        "toolkit/pages/safety.md",
+        &format!("{page}\n\u{e000}Setext\n===\n| a | b |\n|---|---|\n| | |\n"),
+    );
+    fx.adapt(None).success();
+    assert!(fx.read("out/print/handbook.html").contains('\u{FFFD}'));
+}
