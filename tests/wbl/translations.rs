@@ -28,13 +28,18 @@ ALMACENAMIENTO-TEXTO
 INFORMAR-TEXTO
 "#;
 
-/// The small test toolkit with a Spanish translation of `safety`.
-fn translated_toolkit() -> Fixture {
-    let fx = Fixture::with_toolkit();
+/// The small test toolkit, declared in English and Spanish.
+fn in_english_and_spanish(fx: &Fixture) {
     let toml = fx
         .read("toolkit/toolkit.toml")
         .replacen("\n", "\nlanguages = [\"en\", \"es\"]\n", 1);
     fx.write("toolkit/toolkit.toml", &toml);
+}
+
+/// The small test toolkit with a Spanish translation of `safety`.
+fn translated_toolkit() -> Fixture {
+    let fx = Fixture::with_toolkit();
+    in_english_and_spanish(&fx);
     fx.write("toolkit/pages/safety.es.md", SAFETY_ES);
     fx
 }
@@ -370,10 +375,7 @@ fn district(fx: &Fixture) {
 #[test]
 fn district_translations_are_recorded_in_wbl_lock_and_warn_when_the_english_changes() {
     let fx = Fixture::with_toolkit();
-    let toml = fx
-        .read("toolkit/toolkit.toml")
-        .replacen("\n", "\nlanguages = [\"en\", \"es\"]\n", 1);
-    fx.write("toolkit/toolkit.toml", &toml);
+    in_english_and_spanish(&fx);
     district(&fx);
     // An old wbl.lock, written before translations, still loads.
     fx.adapt(Some("d")).success().no_warnings();
