@@ -38,7 +38,6 @@ const DEFLATED: u16 = 8;
 
 /// One entry's bytes as they go into the zip.
 struct Packed<'a> {
-    name: &'a str,
     method: u16,
     crc: u32,
     size: usize,
@@ -51,10 +50,8 @@ thread_local! {
     static COMPRESSOR: RefCell<Option<libdeflater::Compressor>> = const { RefCell::new(None) };
 }
 
-fn pack<'a>(name: &'a str, bytes: &'a [u8]) -> Packed<'a> {
-    let crc = libdeflater::crc32(bytes);
+fn pack<'a>(name: &'a str, bytes: &'a [u8], crc: u32) -> Packed<'a> {
     let stored = || Packed {
-        name,
         method: STORED,
         crc,
         size: bytes.len(),
@@ -79,7 +76,6 @@ fn pack<'a>(name: &'a str, bytes: &'a [u8]) -> Packed<'a> {
         // Deflate that saves nothing is stored instead, as unzip would
         // gain nothing from it either.
         Some(out) if out.len() < bytes.len() => Packed {
-            name,
             method: DEFLATED,
             crc,
             size: bytes.len(),
@@ -101,32 +97,90 @@ fn dos_time(time: i64) -> (u16, u16) {
 /// The zip of `entries` (name, bytes), in the order given. Names are
 /// written as given: the caller checks they are safe and distinct.
 pub fn write(entries: &[(&str, &[u8])], time: i64) -> Result<Vec<u8>> {
-    if entries.len() > usize::from(u16::MAX) {
-        bail!(
-            "a zip of {} files is more than wbl writes (65,535 at most)",
-            entries.len()
-        );
+    let mut zips = write_all(&[entries], time)?;
+    Ok(zips.pop().expect("one zip asked for, one written"))
+}
+
+/// Several zips at once, each as [`write`] would write it, compressing
+/// each distinct byte string once: a district's two LMS cartridges hold
+/// the same printable handouts and assets, and deflate is the work.
+pub fn write_all(zips: &[&[(&str, &[u8])]], time: i64) -> Result<Vec<Vec<u8>>> {
+    for entries in zips {
+        if entries.len() > usize::from(u16::MAX) {
+            bail!(
+                "a zip of {} files is more than wbl writes (65,535 at most)",
+                entries.len()
+            );
+        }
     }
+    let all: Vec<(&str, &[u8])> = zips.iter().flat_map(|z| z.iter().copied()).collect();
     // Compressing is the work: entries side by side, unless this already
     // runs on a worker thread (`wbl publish` builds districts side by
     // side). Either way the same bytes, written in order.
-    let packed: Vec<Packed> = if rayon::current_thread_index().is_some() {
-        entries.iter().map(|(name, bytes)| pack(name, bytes)).collect()
+    let on_worker = rayon::current_thread_index().is_some();
+    let crcs: Vec<u32> = if on_worker {
+        all.iter().map(|(_, bytes)| libdeflater::crc32(bytes)).collect()
     } else {
-        entries
-            .par_iter()
-            .map(|(name, bytes)| pack(name, bytes))
+        all.par_iter()
+            .map(|(_, bytes)| libdeflater::crc32(bytes))
             .collect()
     };
+    // For each entry, the first entry with the same bytes (and the same
+    // choice of storing by name); equal CRCs are confirmed byte for byte.
+    let mut first_of: std::collections::HashMap<(u32, usize, bool), Vec<usize>> =
+        std::collections::HashMap::new();
+    let mut same_as = Vec::with_capacity(all.len());
+    for (i, (name, bytes)) in all.iter().enumerate() {
+        let key = (crcs[i], bytes.len(), super::mime::is_compressed(name));
+        let earlier = first_of.entry(key).or_default();
+        match earlier.iter().find(|&&j| all[j].1 == *bytes) {
+            Some(&j) => same_as.push(j),
+            None => {
+                earlier.push(i);
+                same_as.push(i);
+            }
+        }
+    }
+    let pack_one = |i: usize| (same_as[i] == i).then(|| pack(all[i].0, all[i].1, crcs[i]));
+    let packed: Vec<Option<Packed>> = if on_worker {
+        (0..all.len()).map(pack_one).collect()
+    } else {
+        (0..all.len()).into_par_iter().map(pack_one).collect()
+    };
     let (date, clock) = dos_time(time);
-    let total: usize = packed.iter().map(|p| 30 + p.name.len() + p.data.len()).sum();
-    let mut zip = Vec::with_capacity(total + packed.iter().map(|p| 46 + p.name.len()).sum::<usize>() + 22);
+    let mut out = Vec::with_capacity(zips.len());
+    let mut at = 0;
+    for entries in zips {
+        let range = at..at + entries.len();
+        at = range.end;
+        let these: Vec<(&str, &Packed)> = range
+            .map(|i| {
+                let data = packed[same_as[i]]
+                    .as_ref()
+                    .expect("the first of its bytes is packed");
+                (all[i].0, data)
+            })
+            .collect();
+        out.push(assemble(&these, date, clock)?);
+    }
+    Ok(out)
+}
+
+/// The bytes of one zip: local headers and data, the central directory,
+/// its end record. `entries` pairs each name with its packed data.
+fn assemble(entries: &[(&str, &Packed)], date: u16, clock: u16) -> Result<Vec<u8>> {
+    let total: usize = entries
+        .iter()
+        .map(|(name, p)| 30 + name.len() + p.data.len())
+        .sum();
+    let mut zip =
+        Vec::with_capacity(total + entries.iter().map(|(name, _)| 46 + name.len()).sum::<usize>() + 22);
     let too_big = || anyhow::anyhow!("a zip of more than 4 GB is more than wbl writes");
     let u32_of = |n: usize| u32::try_from(n).map_err(|_| too_big());
-    let mut offsets = Vec::with_capacity(packed.len());
-    for p in &packed {
+    let mut offsets = Vec::with_capacity(entries.len());
+    for &(name, p) in entries {
         offsets.push(u32_of(zip.len())?);
-        let flags = if p.name.is_ascii() { 0 } else { UTF8_NAME };
+        let flags = if name.is_ascii() { 0 } else { UTF8_NAME };
         zip.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
         zip.extend_from_slice(&VERSION_NEEDED.to_le_bytes());
         zip.extend_from_slice(&flags.to_le_bytes());
@@ -136,14 +190,14 @@ pub fn write(entries: &[(&str, &[u8])], time: i64) -> Result<Vec<u8>> {
         zip.extend_from_slice(&p.crc.to_le_bytes());
         zip.extend_from_slice(&u32_of(p.data.len())?.to_le_bytes());
         zip.extend_from_slice(&u32_of(p.size)?.to_le_bytes());
-        zip.extend_from_slice(&name_len(p.name)?.to_le_bytes());
+        zip.extend_from_slice(&name_len(name)?.to_le_bytes());
         zip.extend_from_slice(&0u16.to_le_bytes());
-        zip.extend_from_slice(p.name.as_bytes());
+        zip.extend_from_slice(name.as_bytes());
         zip.extend_from_slice(&p.data);
     }
     let directory = u32_of(zip.len())?;
-    for (p, offset) in packed.iter().zip(offsets) {
-        let flags = if p.name.is_ascii() { 0 } else { UTF8_NAME };
+    for (&(name, p), offset) in entries.iter().zip(offsets) {
+        let flags = if name.is_ascii() { 0 } else { UTF8_NAME };
         zip.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
         zip.extend_from_slice(&MADE_BY.to_le_bytes());
         zip.extend_from_slice(&VERSION_NEEDED.to_le_bytes());
@@ -154,15 +208,15 @@ pub fn write(entries: &[(&str, &[u8])], time: i64) -> Result<Vec<u8>> {
         zip.extend_from_slice(&p.crc.to_le_bytes());
         zip.extend_from_slice(&u32_of(p.data.len())?.to_le_bytes());
         zip.extend_from_slice(&u32_of(p.size)?.to_le_bytes());
-        zip.extend_from_slice(&name_len(p.name)?.to_le_bytes());
+        zip.extend_from_slice(&name_len(name)?.to_le_bytes());
         // Extra field and comment lengths, disk number, internal attributes.
         zip.extend_from_slice(&[0; 8]);
         zip.extend_from_slice(&EXTERNAL_ATTRIBUTES.to_le_bytes());
         zip.extend_from_slice(&offset.to_le_bytes());
-        zip.extend_from_slice(p.name.as_bytes());
+        zip.extend_from_slice(name.as_bytes());
     }
     let directory_size = u32_of(zip.len())? - directory;
-    let count = packed.len() as u16;
+    let count = entries.len() as u16;
     zip.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
     // This disk and the disk the directory starts on.
     zip.extend_from_slice(&[0; 4]);
@@ -224,6 +278,30 @@ mod tests {
         assert_eq!(method(0), zip::CompressionMethod::Deflated);
         assert_eq!(method(1), zip::CompressionMethod::Stored, "an image is stored");
         assert!(bytes.len() < text.len() / 5, "the text is deflated");
+    }
+
+    #[test]
+    fn zips_written_together_are_the_zips_written_apart() {
+        let handout = "<p>Consent form</p>".repeat(300);
+        let a_page = "<p>generic page</p>".repeat(300);
+        let canvas_page = "<p>canvas page</p>".repeat(300);
+        let generic: Vec<(&str, &[u8])> = vec![
+            ("handouts/consent.html", handout.as_bytes()),
+            ("pages/welcome.html", a_page.as_bytes()),
+        ];
+        let canvas: Vec<(&str, &[u8])> = vec![
+            ("web_resources/handouts/consent.html", handout.as_bytes()),
+            ("wiki_content/welcome.html", canvas_page.as_bytes()),
+            // The same bytes twice in one zip, too.
+            ("web_resources/handouts/copy.html", handout.as_bytes()),
+        ];
+        let together = write_all(&[&generic, &canvas], 7).unwrap();
+        assert!(together[0] == write(&generic, 7).unwrap());
+        assert!(together[1] == write(&canvas, 7).unwrap());
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&together[1])).unwrap();
+        let mut read = String::new();
+        archive.by_index(2).unwrap().read_to_string(&mut read).unwrap();
+        assert_eq!(read, handout);
     }
 
     #[test]

@@ -115,15 +115,16 @@ pub fn cartridges(
     let course = course::Course::new(adapted, pages);
     let printable = printable::copies(adapted, pages)?;
     let name = adapted.bundle_name();
+    let generic = entries(generic::files(&course, &printable, version))?;
+    let canvas = entries(canvas::files(&course, &printable))?;
+    // Zipped together: the printable handouts and the assets are the
+    // same bytes in both, and are compressed once.
+    let mut zips = crate::util::zipfile::write_all(&[&borrow(&generic), &borrow(&canvas)], time)?;
+    let canvas_zip = zips.pop().expect("two zips");
+    let generic_zip = zips.pop().expect("two zips");
     Ok(vec![
-        OutputFile::new(
-            format!("lms/{name}.imscc"),
-            zip(generic::files(&course, &printable, version), time)?,
-        ),
-        OutputFile::new(
-            format!("lms/{name}-canvas.imscc"),
-            zip(canvas::files(&course, &printable), time)?,
-        ),
+        OutputFile::new(format!("lms/{name}.imscc"), generic_zip),
+        OutputFile::new(format!("lms/{name}-canvas.imscc"), canvas_zip),
     ])
 }
 
@@ -147,10 +148,11 @@ pub fn import_hint(adapted: &Adapted) -> String {
     }
 }
 
-/// Zips a cartridge as the teacher bundle is zipped: entries sorted,
-/// every one stamped with the same time and permissions, files that are
-/// compressed already stored as they are.
-fn zip(mut files: Vec<(String, Vec<u8>)>, time: i64) -> Result<Vec<u8>> {
+/// A cartridge's files as the teacher bundle's are zipped: sorted by
+/// path, each path safe and given once. (Every entry is then stamped with
+/// the same time and permissions, and files that are compressed already
+/// are stored as they are.)
+fn entries(mut files: Vec<(String, Vec<u8>)>) -> Result<Vec<(String, Vec<u8>)>> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     for pair in files.windows(2) {
         if pair[0].0 == pair[1].0 {
@@ -162,8 +164,11 @@ fn zip(mut files: Vec<(String, Vec<u8>)>, time: i64) -> Result<Vec<u8>> {
             bail!("refusing to put `{path}` in a cartridge");
         }
     }
-    let entries: Vec<(&str, &[u8])> = files.iter().map(|(p, b)| (p.as_str(), &b[..])).collect();
-    crate::util::zipfile::write(&entries, time)
+    Ok(files)
+}
+
+fn borrow(files: &[(String, Vec<u8>)]) -> Vec<(&str, &[u8])> {
+    files.iter().map(|(p, b)| (p.as_str(), &b[..])).collect()
 }
 
 #[cfg(test)]
@@ -200,7 +205,7 @@ mod tests {
 
     #[test]
     fn refuses_unsafe_entries() {
-        let err = zip(vec![("../evil.html".into(), b"x".to_vec())], 946_684_800).unwrap_err();
+        let err = entries(vec![("../evil.html".into(), b"x".to_vec())]).unwrap_err();
         assert!(err.to_string().contains("../evil.html"));
     }
 }
