@@ -134,7 +134,10 @@ fi
 D1=$B/c40/districts/district-0001
 wbl measure adapt-40-all "$(runs 30 10)" 3 adapt -q --toolkit "$B/c40/toolkit" --district "$D1" --out @OUT@
 wbl fresh adapt-40-all-fresh "$(runs 20 10)" 3 adapt -q --toolkit "$B/c40/toolkit" --district "$D1" --out @OUT@
+# The floor builds what wbl's job delivers (bundle with its search index,
+# both cartridges); --bundle-only is the floor before wbl wrote those.
 measure floor-adapt-40 "$(runs 30 10)" 3 "$FLOOR" adapt "$B/c40" @OUT@
+measure floor-bundle-adapt-40 "$(runs 30 10)" 3 "$FLOOR" adapt "$B/c40" @OUT@ --bundle-only
 wbl measure adapt-40-site "$(runs 30 10)" 3 adapt -q --toolkit "$B/c40/toolkit" --format site --out @OUT@
 [ -n "$HUGO" ] && measure hugo-40 "$(runs 20 5)" 2 "$HUGO" --quiet -s "$B/c40/hugo" -d @OUT@
 if [ -n "$MDBOOK" ]; then
@@ -160,6 +163,7 @@ fi
 # districts too, to show memory does not grow with districts.
 wbl fresh publish-1000 "$(runs 5 2)" 1 publish -q --toolkit "$B/c40/toolkit" --districts "$B/c40/districts" --out @OUT@
 fresh floor-publish-1000 "$(runs 5 2)" 1 "$FLOOR" publish "$B/c40" @OUT@
+fresh floor-bundle-publish-1000 "$(runs 5 2)" 1 "$FLOOR" publish "$B/c40" @OUT@ --bundle-only
 if ! $quick; then
   fresh publish-2000 3 1 "$WBL" publish -q --toolkit "$B/c40-2000/toolkit" --districts "$B/c40-2000/districts" --out @OUT@
 fi

@@ -100,8 +100,33 @@ fn outputs(
     formats: Formats,
     finish: &mut dyn FnMut(&Adapted, &mut Vec<OutputFile>) -> Result<()>,
 ) -> Result<Vec<OutputFile>> {
-    // The cartridges are packages of their own, linked to nothing else.
+    // The cartridges are packages of their own, linked to nothing else:
+    // they are rendered and zipped on another thread while this one
+    // renders and zips the rest (one district on two cores; in `wbl
+    // publish` an idle worker takes them or this thread does).
     let in_folder = formats.without(Output::Zip).without(Output::Lms);
+    let mut cartridges = None;
+    let mut files = rayon::in_place_scope(|scope| {
+        if formats.contains(Output::Lms) {
+            scope.spawn(|_| cartridges = Some(render::cartridges(adapted, pages)));
+        }
+        folder_and_bundle(adapted, pages, formats, in_folder, finish)
+    })?;
+    if let Some(cartridges) = cartridges {
+        files.extend(cartridges?);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The bundle (when `formats` has it) and the outputs of `in_folder`.
+fn folder_and_bundle(
+    adapted: &Adapted,
+    pages: &[RenderedPage],
+    formats: Formats,
+    in_folder: Formats,
+    finish: &mut dyn FnMut(&Adapted, &mut Vec<OutputFile>) -> Result<()>,
+) -> Result<Vec<OutputFile>> {
     let mut files = Vec::new();
     let mut folder_done = in_folder.is_empty();
     let mut printed: Option<Vec<OutputFile>> = None;
@@ -127,10 +152,6 @@ fn outputs(
         }
         files.extend(own);
     }
-    if formats.contains(Output::Lms) {
-        files.extend(render::cartridges(adapted, pages)?);
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
