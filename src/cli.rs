@@ -195,6 +195,10 @@ pub struct PublishArgs {
     #[arg(long)]
     pub deny_warnings: bool,
 
+    /// Also print every bundle's handbook and handouts to PDF with Chrome, Edge or Chromium (one browser per job)
+    #[arg(long)]
+    pub pdf: bool,
+
     /// How to print errors and warnings
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     pub message_format: MessageFormat,

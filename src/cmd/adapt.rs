@@ -58,12 +58,7 @@ pub fn run(args: AdaptArgs, reporter: &mut Reporter) -> Result<u8> {
         };
         reporter.verbose(&format!("printing PDFs with {}", browser.display()));
         let printed = output::pdf::print_all(browser, files, output::bundle::build_time()?)?;
-        for file in printed.files {
-            match files.iter_mut().find(|f| f.path == file.path) {
-                Some(old) => *old = file,
-                None => files.push(file),
-            }
-        }
+        output::pdf::merge(files, printed);
         Ok(())
     };
     let (files, lock_update, lms_hint) = match (&toolkit, args.district.is_some(), &district) {

@@ -70,6 +70,14 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
         ));
     }
     let shard = args.shard.unwrap_or(Shard { index: 1, count: 1 });
+    let browsers = if args.pdf {
+        crate::output::stop_cleanly_on_interrupt();
+        Some(crate::output::pdf::Browsers::start(
+            crate::output::pdf::find_browser()?,
+        )?)
+    } else {
+        None
+    };
 
     let mut diags = Diagnostics::new();
     let Some(toolkit) = pipeline::load_toolkit(args.toolkit.toolkit.as_deref(), &mut diags)? else {
@@ -122,6 +130,7 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
                     &staging,
                     &claims,
                     args.deny_warnings,
+                    browsers.as_ref(),
                 );
                 progress.tick(&outcome);
                 outcome
@@ -387,6 +396,7 @@ fn build_one(
     staging: &Staging,
     claims: &Claims,
     deny_warnings: bool,
+    browsers: Option<&crate::output::pdf::Browsers>,
 ) -> Outcome {
     let mut diags = Diagnostics::new();
     let mut id = None;
@@ -411,7 +421,15 @@ fn build_one(
             BUNDLE_ONLY,
             shared,
             &mut diags,
-            &mut |_, _| Ok(()),
+            // With --pdf, the bundle's documents are printed before it is
+            // zipped, as `wbl adapt --pdf` does.
+            &mut |_, files| {
+                if let Some(browsers) = browsers {
+                    let printed = browsers.print_all(files, bundle::build_time()?)?;
+                    crate::output::pdf::merge(files, printed);
+                }
+                Ok(())
+            },
         )?;
         let Some(files) = build.files else {
             return Ok(None);

@@ -152,20 +152,75 @@ pub struct Printed {
 /// `stamp` is the date written into each PDF's metadata, so two builds of
 /// the same input give the same bytes.
 pub fn print_all(program: &Path, files: &[OutputFile], stamp: i64) -> Result<Printed> {
-    let scratch = tempfile::tempdir().context("could not create a temporary folder for printing")?;
-    let documents: Vec<&OutputFile> = files.iter().filter(|f| is_printed(&f.path)).collect();
-    if documents.is_empty() {
+    if !files.iter().any(|f| is_printed(&f.path)) {
         return Ok(Printed {
             files: Vec::new(),
             sheets: BTreeMap::new(),
         });
     }
-    let mut browser = Browser::start(program).with_context(|| {
+    print_with(&mut start(program)?, files, stamp)
+}
+
+fn start(program: &Path) -> Result<Browser> {
+    Browser::start(program).with_context(|| {
         format!(
             "could not start `{}` to print the PDFs; to print by hand, {BY_HAND}",
             program.display()
         )
-    })?;
+    })
+}
+
+/// Browsers shared by the threads of `wbl publish --pdf`: each print
+/// takes one that is idle, or starts one when none is, and gives it back;
+/// so a release starts at most one browser per thread printing at once,
+/// never one per document.
+pub struct Browsers {
+    program: PathBuf,
+    idle: std::sync::Mutex<Vec<Browser>>,
+}
+
+impl Browsers {
+    /// Starts the first browser now, so a browser that cannot start is
+    /// one error before anything is built rather than one per district.
+    pub fn start(program: PathBuf) -> Result<Browsers> {
+        let first = start(&program)?;
+        Ok(Browsers {
+            program,
+            idle: std::sync::Mutex::new(vec![first]),
+        })
+    }
+
+    /// [`print_all`] with one of these browsers.
+    pub fn print_all(&self, files: &[OutputFile], stamp: i64) -> Result<Printed> {
+        let idle = self.idle.lock().map(|mut idle| idle.pop()).unwrap_or(None);
+        let mut browser = match idle {
+            Some(browser) => browser,
+            None => start(&self.program)?,
+        };
+        let printed = print_with(&mut browser, files, stamp)?;
+        // A browser whose print failed is dropped (and stopped) above;
+        // this one worked, and the next district may use it.
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.push(browser);
+        }
+        Ok(printed)
+    }
+}
+
+/// Puts what [`print_all`] made into `files`: the PDFs, and the handbook
+/// with its page numbers in place of the one it was printed from.
+pub fn merge(files: &mut Vec<OutputFile>, printed: Printed) {
+    for file in printed.files {
+        match files.iter_mut().find(|f| f.path == file.path) {
+            Some(old) => *old = file,
+            None => files.push(file),
+        }
+    }
+}
+
+fn print_with(browser: &mut Browser, files: &[OutputFile], stamp: i64) -> Result<Printed> {
+    let scratch = tempfile::tempdir().context("could not create a temporary folder for printing")?;
+    let documents: Vec<&OutputFile> = files.iter().filter(|f| is_printed(&f.path)).collect();
     let mut printed = Printed {
         files: Vec::new(),
         sheets: BTreeMap::new(),
@@ -175,8 +230,8 @@ pub fn print_all(program: &Path, files: &[OutputFile], stamp: i64) -> Result<Pri
         fs::write(&local, &doc.bytes)?;
         let pdf_path = doc.path.replace(".html", ".pdf");
         let pdf = if doc.path == "print/handbook.html" {
-            let (pdf, numbers) = print_numbered(&mut browser, &local)
-                .with_context(|| format!("could not print `{}`", doc.path))?;
+            let (pdf, numbers) =
+                print_numbered(browser, &local).with_context(|| format!("could not print `{}`", doc.path))?;
             let html = String::from_utf8_lossy(&doc.bytes);
             printed.files.push(OutputFile::text(
                 doc.path.clone(),
@@ -185,7 +240,7 @@ pub fn print_all(program: &Path, files: &[OutputFile], stamp: i64) -> Result<Pri
             pdf
         } else {
             browser.open(&local)?;
-            unlink_local_files(&mut browser)?;
+            unlink_local_files(browser)?;
             browser
                 .print(PrintOptions { outline: true })
                 .with_context(|| format!("could not print `{}`", doc.path))?

@@ -165,3 +165,39 @@ fn deny_warnings_fails_districts_with_warnings() {
     );
     assert!(!fx.exists("rel2"));
 }
+
+#[cfg(unix)]
+#[test]
+fn pdf_with_a_browser_that_will_not_start_fails_once_and_keeps_the_release() {
+    use std::os::unix::fs::PermissionsExt;
+    let fx = release(3);
+    publish(&fx, "rel", &[]).success();
+    let before = fx.tree("rel");
+    fx.write(
+        "fake-browser",
+        "#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n",
+    );
+    let fake = fx.path("fake-browser");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let run = fx.wbl_env(
+        &[
+            "publish",
+            "--toolkit",
+            "toolkit",
+            "--districts",
+            "districts",
+            "--out",
+            "rel",
+            "--pdf",
+            "--jobs",
+            "2",
+        ],
+        &[("WBL_BROWSER", fake.to_str().unwrap())],
+    );
+    run.failure();
+    // Said once, before any district is built, with how to print by hand.
+    assert_eq!(run.stderr.matches("could not start").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot open display"), "{}", run.stderr);
+    assert!(run.stderr.contains("Save as PDF"), "{}", run.stderr);
+    assert!(fx.tree("rel") == before, "the previous release is untouched");
+}
