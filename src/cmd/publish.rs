@@ -194,8 +194,9 @@ pub fn run(args: PublishArgs, reporter: &mut Reporter) -> Result<u8> {
 
     reporter.summary("publish");
     reporter.status(&format!(
-        "published {} to {} ({}{}, shard {}/{})",
+        "published {}{} to {} ({}{}, shard {}/{})",
         plural(built.len(), "bundle", "bundles"),
+        if args.pdf { " with their PDFs" } else { "" },
         out.shown(),
         plural(
             built.iter().filter(|o| o.folder.is_some()).count(),

@@ -198,8 +198,8 @@ impl Browsers {
             None => start(&self.program)?,
         };
         let printed = print_with(&mut browser, files, stamp)?;
-        // A browser whose print failed is dropped (and stopped) above;
-        // this one worked, and the next district may use it.
+        // A browser whose print failed was dropped, and so stopped, by
+        // the `?` above; this one worked, and the next district may use it.
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(browser);
         }
