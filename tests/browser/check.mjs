@@ -419,24 +419,34 @@ async function axeOn(p, state, where, media, axeFound, spent = {}) {
 
 // On a page as loaded (nothing focused yet): the first Tab focuses the skip
 // link; Enter moves focus to its target in <main>.
-async function skipLinkCheck(p, out, page) {
-  await p.keyboard.press('Tab');
-  const first = await p.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) return null;
-    const href = el.getAttribute('href') || '';
-    const r = el.getBoundingClientRect();
-    const target = href.startsWith('#') && href.length > 1 ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
-    const main = document.querySelector('main, [role=main]');
-    return {
-      tag: el.tagName.toLowerCase(),
-      href,
-      text: el.textContent.trim(),
-      visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
-      hasTarget: !!target,
-      targetInMain: !!(target && main && (main === target || main.contains(target))),
-    };
-  });
+// Read right after the first Tab: what it focused (kept as __wblFirstStop).
+function firstTabStop() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  window.__wblFirstStop = el;
+  const href = el.getAttribute('href') || '';
+  const r = el.getBoundingClientRect();
+  const target = href.startsWith('#') && href.length > 1 ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
+  const main = document.querySelector('main, [role=main]');
+  return {
+    tag: el.tagName.toLowerCase(),
+    href,
+    text: el.textContent.trim(),
+    visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+    hasTarget: !!target,
+    targetInMain: !!(target && main && (main === target || main.contains(target))),
+  };
+}
+
+// `first` is given when the Tab walk pressed that first Tab itself (see
+// checkPage, it saves the page a second load); the walk has moved focus on
+// since, so the skip link is focused again before Enter, as it is for the
+// person who has just tabbed to it.
+async function skipLinkCheck(p, out, page, walked = false, first = null) {
+  if (!walked) {
+    await p.keyboard.press('Tab');
+    first = await p.evaluate(firstTabStop);
+  }
   if (!first) {
     fail(out, page, 'keyboard', 'pressing Tab once from page load focuses nothing (no skip link)');
   } else if (first.tag !== 'a' || !first.href.startsWith('#')) {
@@ -446,8 +456,26 @@ async function skipLinkCheck(p, out, page) {
   } else {
     if (!first.targetInMain) fail(out, page, 'keyboard', `skip link "${first.text}" target ${first.href} is not the main content (<main> or inside it)`);
     if (!first.visible) fail(out, page, 'keyboard', `skip link "${first.text}" stays off screen when focused`);
+    if (walked) await p.evaluate(() => window.__wblFirstStop.focus());
     await p.keyboard.press('Enter');
-    await p.waitForTimeout(50);
+    // The fragment navigation moves focus when the next frame is laid out:
+    // wait for the new #fragment and two frames (at most ~30 frames when the
+    // link goes nowhere, which is then reported) rather than a fixed time.
+    await p.evaluate(
+      (href) =>
+        new Promise((resolve) => {
+          let frames = 0;
+          let settled = 0;
+          const tick = () => {
+            frames++;
+            if (location.hash === href) settled++;
+            if (settled >= 2 || frames >= 30) resolve();
+            else requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        }),
+      first.href,
+    );
     const after = await p.evaluate((href) => {
       const target = document.getElementById(decodeURIComponent(href.slice(1)));
       const el = document.activeElement;
@@ -490,7 +518,7 @@ async function skipLinkCheck(p, out, page) {
 // has moved focus and scrolled the element into view (it does so right after
 // focusin), so the walk is one key press per stop and one read at the end
 // rather than a round trip to the page per stop.
-async function focusWalk(p, out, page) {
+async function focusWalk(p, out, page, afterFirstTab = null) {
   const expected = await p.evaluate(() => {
     const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"]), [contenteditable=""], [contenteditable=true]';
     const n = [...document.querySelectorAll(tabbable)].filter((e) => !e.disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden').length;
@@ -563,7 +591,10 @@ async function focusWalk(p, out, page) {
   // Press Tab past the last stop (the walk ends where focus leaves the page
   // or comes back to a stop already seen).
   const limit = Math.min(MAX_TABS, expected + 3);
-  for (let i = 0; i < limit; i++) await p.keyboard.press('Tab');
+  for (let i = 0; i < limit; i++) {
+    await p.keyboard.press('Tab');
+    if (i === 0 && afterFirstTab) await afterFirstTab();
+  }
   const records = await p.evaluate(() => window.__wblStops);
   const seen = new Set();
   const noOutline = [];
@@ -586,10 +617,35 @@ async function focusWalk(p, out, page) {
   out.tabStops = (out.tabStops || 0) + stops;
 }
 
-async function mobileCheck(ctx, out, page) {
-  const { p, url } = await newPage(ctx, out, page, 'file', 'mobile');
+// On the page already loaded (no second load in a phone context): the tab
+// becomes a phone through the DevTools protocol, with `mobile: true` as
+// Playwright's isMobile sets it, so <meta name="viewport"> is obeyed and a
+// page without it is laid out 980 px wide and fails here as it would on a
+// phone. No script in wbl's pages reads the width, and the layout follows
+// the new size as it would on a first load at 375 px (media queries, %
+// widths); the self-test's too-wide box is caught this way.
+async function mobileCheck(p, out, page) {
+  const cdp = await p.context().newCDPSession(p);
   try {
-    await p.goto(url, { waitUntil: 'load' });
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: MOBILE.width, height: MOBILE.height, deviceScaleFactor: 1, mobile: true });
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+    // The renderer takes the new size at its next frame.
+    const size = await p.evaluate(
+      (w) =>
+        new Promise((resolve) => {
+          let frames = 0;
+          let settled = 0;
+          const tick = () => {
+            frames++;
+            if (screen.width === w) settled++;
+            if (settled >= 2 || frames > 60) resolve({ screen: screen.width, inner: innerWidth });
+            else requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        }),
+      MOBILE.width,
+    );
+    if (size.screen !== MOBILE.width) throw new Error(`the tab did not take the phone size (screen ${size.screen}px)`);
     const r = await p.evaluate((w) => {
       const sw = document.documentElement.scrollWidth;
       if (sw <= w) return { sw, culprits: [] };
@@ -622,7 +678,7 @@ async function mobileCheck(ctx, out, page) {
     );
     if (boxes.length) note(out, page, `warn: at ${MOBILE_WIDTH}px ${boxes.length} box(es) scroll sideways inside the page but cannot take keyboard focus: ${boxes.join('; ')}`);
   } finally {
-    await p.close();
+    await cdp.detach().catch(() => {});
   }
 }
 
@@ -823,25 +879,26 @@ function screenshotPages(out) {
 async function screenshots(desktopCtx, mobileCtx, out) {
   const saved = [];
   fs.mkdirSync(screenshotDir, { recursive: true });
+  // One load per page and size: the first screen, then the whole page.
   const shot = async (ctx, page, suffix, opts = {}) => {
     const { p, url } = await newPage(ctx, out, page, 'file', 'screenshot');
     try {
       if (opts.viewport) await p.setViewportSize(opts.viewport);
       await p.goto(url, { waitUntil: 'load' });
       if (opts.media) await p.emulateMedia({ media: opts.media });
-      const name = `${out.label}-${page.replace(/\.html?$/i, '').replace(/\//g, '-')}-${suffix}.png`;
-      const file = path.join(screenshotDir, name);
-      await p.screenshot({ path: file, fullPage: !!opts.full });
-      saved.push(file);
+      for (const full of opts.alsoFull ? [false, true] : [false]) {
+        const name = `${out.label}-${page.replace(/\.html?$/i, '').replace(/\//g, '-')}-${suffix}${full ? '-full' : ''}.png`;
+        const file = path.join(screenshotDir, name);
+        await p.screenshot({ path: file, fullPage: full });
+        saved.push(file);
+      }
     } finally {
       await p.close();
     }
   };
   for (const page of screenshotPages(out)) {
-    await shot(desktopCtx, page, 'desktop');
-    await shot(desktopCtx, page, 'desktop-full', { full: true });
-    await shot(mobileCtx, page, 'mobile');
-    await shot(mobileCtx, page, 'mobile-full', { full: true });
+    await shot(desktopCtx, page, 'desktop', { alsoFull: true });
+    await shot(mobileCtx, page, 'mobile', { alsoFull: true });
   }
   // Print media on a US Letter-sized viewport: the handbook cover and the
   // first handout, roughly as paper sees them; and the handbook as a PDF.
@@ -957,13 +1014,13 @@ function plan(out, page) {
 const walkedKinds = new Set();
 let walkedPages = 0;
 
-async function checkPage(desktopCtx, mobileCtx, out, page) {
+async function checkPage(desktopCtx, out, page) {
   const want = plan(out, page);
   const spent = {};
   const t0 = Date.now();
   const axeFound = new Map();
-  // One load serves the links, axe (screen, then print), the skip link and
-  // the print width; the Tab walk needs the page as loaded again.
+  // One load serves the links, axe (screen, then print), the print width,
+  // the Tab walk and the skip link, and then the phone width.
   {
     const { p, state, url } = await newPage(desktopCtx, out, page, 'file', 'load');
     try {
@@ -972,17 +1029,22 @@ async function checkPage(desktopCtx, mobileCtx, out, page) {
       if (!dom.lang) fail(out, page, 'links', '<html> has no lang');
       linkChecks(out, page, dom);
       await timed('axe', () => axeOn(p, state, 'file', want.axeMedia, axeFound, spent));
-      await timed('skip link', () => skipLinkCheck(p, out, page), spent);
       if (want.printWidth) await timed('print', () => printWidthCheck(p, out, page), spent);
+      // Nothing has been focused yet. The Tab walk starts from here, and its
+      // first Tab is the skip link check's (one load serves both).
       const fresh = dom.focusKinds.filter((k) => !walkedKinds.has(k));
       if (want.walkAlways || fresh.length) {
         for (const k of dom.focusKinds) walkedKinds.add(k);
         walkedPages++;
         if (VERBOSE && !want.walkAlways) note(out, page, `Tab walk for ${fresh.length} new kind(s) of stop: ${fresh.slice(0, 3).join('; ')}`);
-        // Without the skip link's #fragment: a fresh start for the first Tab.
-        await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
-        await timed('tab walk', () => focusWalk(p, out, page), spent);
+        let first = null;
+        await timed('tab walk', () => focusWalk(p, out, page, async () => (first = await p.evaluate(firstTabStop))), spent);
+        await timed('skip link', () => skipLinkCheck(p, out, page, true, first), spent);
+      } else {
+        await timed('skip link', () => skipLinkCheck(p, out, page), spent);
       }
+      // Last, as it leaves the tab at a phone's size.
+      if (want.mobile) await timed('mobile', () => mobileCheck(p, out, page), spent);
     } finally {
       await p.close();
     }
@@ -1005,7 +1067,6 @@ async function checkPage(desktopCtx, mobileCtx, out, page) {
       note(out, page, `axe needs review: ${msg}`);
     }
   }
-  if (want.mobile) await timed('mobile', () => mobileCheck(mobileCtx, out, page), spent);
   if (VERBOSE) note(out, page, `time: ${Date.now() - t0} ms (${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(', ')})`);
 }
 
@@ -1049,7 +1110,7 @@ async function main() {
     let done = 0;
     await phase(`pages (${JOBS} at once)`, () => pool(tasks, JOBS, async ({ out, page }) => {
       try {
-        await checkPage(desktopCtx, mobileCtx, out, page);
+        await checkPage(desktopCtx, out, page);
       } catch (e) {
         fail(out, page, 'error', `check crashed: ${e.message.split('\n')[0]}`);
       }
