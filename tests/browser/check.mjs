@@ -339,31 +339,52 @@ function describeActive() {
 
 // ---------------------------------------------------------------- page checks
 
-// One tab for a page. `state.step` names what the page is being used for
-// now, since one load serves several checks.
-async function newPage(ctx, out, page, where, step = '') {
+// A tab, reused page after page by one worker (a new tab per page costs a
+// renderer process and axe compiled from cold: about half of each page's
+// time). The listeners report to the page the tab is on now (`tab.cur`);
+// `state.step` names what that page is being used for, since one load
+// serves several checks.
+async function openTab(ctx) {
   const p = await ctx.newPage();
   p.setDefaultTimeout(60_000);
-  const state = { step };
-  const base = where === 'http' ? `http://127.0.0.1:${serverPort}/${out.index}/` : pathToFileURL(out.root + path.sep).href;
+  const tab = { p, cur: null };
   p.on('request', (req) => {
+    const c = tab.cur;
     const u = req.url();
-    if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
-    if (!u.startsWith(base)) fail(out, page, 'links', `[${where}] request outside the output folder: ${u}`);
+    if (!c || u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
+    if (!u.startsWith(c.base)) fail(c.out, c.page, 'links', `[${c.where}] request outside the output folder: ${u}`);
   });
   p.on('requestfailed', (req) => {
+    const c = tab.cur;
     const u = req.url();
-    if (!u.startsWith(base)) return; // already reported above
+    if (!c || !u.startsWith(c.base)) return; // already reported above
     // axe-core re-reads stylesheets with XHR to see their rules; from file://
     // that is refused. It is axe's own request, not one the page makes.
-    if (state.step === 'axe' && ['xhr', 'fetch'].includes(req.resourceType())) return;
-    fail(out, page, 'links', `[${where}] failed to load ${decodeURI(u.slice(base.length))}: ${req.failure()?.errorText}`);
+    if (c.state.step === 'axe' && ['xhr', 'fetch'].includes(req.resourceType())) return;
+    fail(c.out, c.page, 'links', `[${c.where}] failed to load ${decodeURI(u.slice(c.base.length))}: ${req.failure()?.errorText}`);
   });
   p.on('response', (res) => {
-    if (res.status() >= 400) fail(out, page, 'links', `[${where}] HTTP ${res.status()} for ${decodeURI(res.url().slice(base.length))}`);
+    const c = tab.cur;
+    if (c && res.status() >= 400) fail(c.out, c.page, 'links', `[${c.where}] HTTP ${res.status()} for ${decodeURI(res.url().slice(c.base.length))}`);
   });
-  p.on('pageerror', (err) => fail(out, page, 'script', `[${where}] script error: ${err.message}`));
-  return { p, state, url: base + page.split('/').map(encodeURIComponent).join('/') };
+  p.on('pageerror', (err) => {
+    const c = tab.cur;
+    if (c) fail(c.out, c.page, 'script', `[${c.where}] script error: ${err.message}`);
+  });
+  return tab;
+}
+
+// Points the tab's reports at a page (before it is loaded) and gives its URL.
+function aim(tab, out, page, where, step = '') {
+  const state = { step };
+  const base = where === 'http' ? `http://127.0.0.1:${serverPort}/${out.index}/` : pathToFileURL(out.root + path.sep).href;
+  tab.cur = { out, page, where, base, state };
+  return { p: tab.p, state, url: base + page.split('/').map(encodeURIComponent).join('/') };
+}
+
+// A tab of its own, for the screenshots.
+async function newPage(ctx, out, page, where, step = '') {
+  return aim(await openTab(ctx), out, page, where, step);
 }
 
 async function runAxe(p) {
@@ -624,8 +645,14 @@ async function focusWalk(p, out, page, afterFirstTab = null) {
 // phone. No script in wbl's pages reads the width, and the layout follows
 // the new size as it would on a first load at 375 px (media queries, %
 // widths); the self-test's too-wide box is caught this way.
-async function mobileCheck(p, out, page) {
-  const cdp = await p.context().newCDPSession(p);
+async function mobileCheck(tab, out, page) {
+  const { p } = tab;
+  const sizes = () => [screen.width, innerWidth, navigator.maxTouchPoints].join(' ');
+  const desktop = await p.evaluate(sizes);
+  // The session stays open with the tab: closing it would drop its size and
+  // leave the tab at none (not the desktop Playwright set).
+  tab.cdp = tab.cdp || (await p.context().newCDPSession(p));
+  const { cdp } = tab;
   try {
     await cdp.send('Emulation.setDeviceMetricsOverride', { width: MOBILE.width, height: MOBILE.height, deviceScaleFactor: 1, mobile: true });
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
@@ -678,7 +705,15 @@ async function mobileCheck(p, out, page) {
     );
     if (boxes.length) note(out, page, `warn: at ${MOBILE_WIDTH}px ${boxes.length} box(es) scroll sideways inside the page but cannot take keyboard focus: ${boxes.join('; ')}`);
   } finally {
-    await cdp.detach().catch(() => {});
+    // Back to the desktop for the tab's next page; a tab that does not come
+    // back is replaced (see main).
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false }).catch(() => {});
+    await cdp
+      .send('Emulation.setDeviceMetricsOverride', { ...DESKTOP, deviceScaleFactor: 1, mobile: false, screenWidth: DESKTOP.width, screenHeight: DESKTOP.height })
+      .catch(() => {});
+    await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))).catch(() => {});
+    const back = await p.evaluate(sizes).catch(() => null);
+    if (back !== desktop) tab.spoilt = `screen, window and touch points ${back} after the phone, ${desktop} before`;
   }
 }
 
@@ -750,12 +785,16 @@ async function printWidthCheck(p, out, page) {
         return cs.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1;
       });
       return {
+        inner: innerWidth,
         sw: document.documentElement.scrollWidth,
         wide: leaves.slice(0, 5).map((e) => `${describe(e)} (${Math.round(e.getBoundingClientRect().width)}px, right edge ${Math.round(e.getBoundingClientRect().right)}px)`),
         wideCount: leaves.length,
         clipped: clipped.slice(0, 5).map((e) => `${describe(e)} (${e.scrollWidth}px in ${e.clientWidth}px)`),
       };
     }, block.width);
+    // The tab is shared with the phone check's DevTools session: make sure
+    // the page really was laid out at the text block's width.
+    if (r.inner !== block.width) throw new Error(`print width: the tab is ${r.inner}px wide, not the ${block.width}px text block`);
     if (r.wideCount || r.sw > block.width) {
       fail(out, page, 'print', `wider than the ${block.width}px text block in print (document ${r.sw}px): ${r.wide.join('; ')}`);
     }
@@ -938,10 +977,10 @@ async function timed(name, fn, perPage = null) {
 async function pool(items, n, fn) {
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
+    Array.from({ length: Math.min(n, items.length) }, async (_, worker) => {
       while (next < items.length) {
         const item = items[next++];
-        await fn(item);
+        await fn(item, worker);
       }
     }),
   );
@@ -1014,7 +1053,7 @@ function plan(out, page) {
 const walkedKinds = new Set();
 let walkedPages = 0;
 
-async function checkPage(desktopCtx, out, page) {
+async function checkPage(tab, out, page) {
   const want = plan(out, page);
   const spent = {};
   const t0 = Date.now();
@@ -1022,7 +1061,7 @@ async function checkPage(desktopCtx, out, page) {
   // One load serves the links, axe (screen, then print), the print width,
   // the Tab walk and the skip link, and then the phone width.
   {
-    const { p, state, url } = await newPage(desktopCtx, out, page, 'file', 'load');
+    const { p, state, url } = aim(tab, out, page, 'file', 'load');
     try {
       await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
       const dom = await p.evaluate(collectDom);
@@ -1044,18 +1083,18 @@ async function checkPage(desktopCtx, out, page) {
         await timed('skip link', () => skipLinkCheck(p, out, page), spent);
       }
       // Last, as it leaves the tab at a phone's size.
-      if (want.mobile) await timed('mobile', () => mobileCheck(p, out, page), spent);
+      if (want.mobile) await timed('mobile', () => mobileCheck(tab, out, page), spent);
     } finally {
-      await p.close();
+      tab.cur = null;
     }
   }
   if (want.http) {
-    const { p, state, url } = await newPage(desktopCtx, out, page, 'http', 'load');
+    const { p, state, url } = aim(tab, out, page, 'http', 'load');
     try {
       await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
       await timed('axe', () => axeOn(p, state, 'http', ['screen'], axeFound, spent));
     } finally {
-      await p.close();
+      tab.cur = null;
     }
   }
   for (const { kind, v, n, ctx } of axeFound.values()) {
@@ -1108,11 +1147,21 @@ async function main() {
     const tasks = [];
     for (const out of outputs) for (const page of out.pages) tasks.push({ out, page });
     let done = 0;
-    await phase(`pages (${JOBS} at once)`, () => pool(tasks, JOBS, async ({ out, page }) => {
+    const tabs = [];
+    await phase(`pages (${JOBS} at once)`, () => pool(tasks, JOBS, async ({ out, page }, worker) => {
       try {
-        await checkPage(desktopCtx, out, page);
+        if (!tabs[worker]) tabs[worker] = await openTab(desktopCtx);
+        await checkPage(tabs[worker], out, page);
       } catch (e) {
         fail(out, page, 'error', `check crashed: ${e.message.split('\n')[0]}`);
+        if (tabs[worker]) tabs[worker].spoilt = e.message;
+      }
+      // A tab left in a state the next page must not inherit (still a
+      // phone, crashed): the next page gets a new one.
+      if (tabs[worker]?.spoilt) {
+        if (VERBOSE) note(out, page, `new tab after this page (${tabs[worker].spoilt.split('\n')[0]})`);
+        await tabs[worker].p.close().catch(() => {});
+        tabs[worker] = null;
       }
       done++;
       if (process.stdout.isTTY) process.stdout.write(`\rbrowser checks: ${done}/${tasks.length} pages`);
