@@ -479,21 +479,18 @@ async function skipLinkCheck(p, out, page, walked = false, first = null) {
     if (!first.visible) fail(out, page, 'keyboard', `skip link "${first.text}" stays off screen when focused`);
     if (walked) await p.evaluate(() => window.__wblFirstStop.focus());
     await p.keyboard.press('Enter');
-    // The fragment navigation moves focus when the next frame is laid out:
-    // wait for the new #fragment and two frames (at most ~30 frames when the
-    // link goes nowhere, which is then reported) rather than a fixed time.
+    // The fragment navigation focuses a focusable target when the page is
+    // next laid out: wait for that focus (at most a second, when the link goes
+    // nowhere, which is then reported). A target that cannot take focus only
+    // moves the Tab starting point: the 50 ms this check always waited.
     await p.evaluate(
       (href) =>
         new Promise((resolve) => {
-          let frames = 0;
-          let settled = 0;
-          const tick = () => {
-            frames++;
-            if (location.hash === href) settled++;
-            if (settled >= 2 || frames >= 30) resolve();
-            else requestAnimationFrame(tick);
-          };
-          requestAnimationFrame(tick);
+          const target = document.getElementById(decodeURIComponent(href.slice(1)));
+          if (!(target.tabIndex >= 0 || target.hasAttribute('tabindex'))) return setTimeout(resolve, 50);
+          if (target.contains(document.activeElement)) return resolve();
+          document.addEventListener('focusin', () => resolve(), { once: true });
+          setTimeout(resolve, 1000);
         }),
       first.href,
     );
@@ -638,6 +635,18 @@ async function focusWalk(p, out, page, afterFirstTab = null) {
   out.tabStops = (out.tabStops || 0) + stops;
 }
 
+// In the page: resolves once screen.width is `w` (or after two seconds).
+function untilScreenIs(w) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const poll = () => {
+      if (screen.width === w || performance.now() - t0 > 2000) resolve({ screen: screen.width, inner: innerWidth });
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
 // On the page already loaded (no second load in a phone context): the tab
 // becomes a phone through the DevTools protocol, with `mobile: true` as
 // Playwright's isMobile sets it, so <meta name="viewport"> is obeyed and a
@@ -656,22 +665,9 @@ async function mobileCheck(tab, out, page) {
   try {
     await cdp.send('Emulation.setDeviceMetricsOverride', { width: MOBILE.width, height: MOBILE.height, deviceScaleFactor: 1, mobile: true });
     await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
-    // The renderer takes the new size at its next frame.
-    const size = await p.evaluate(
-      (w) =>
-        new Promise((resolve) => {
-          let frames = 0;
-          let settled = 0;
-          const tick = () => {
-            frames++;
-            if (screen.width === w) settled++;
-            if (settled >= 2 || frames > 60) resolve({ screen: screen.width, inner: innerWidth });
-            else requestAnimationFrame(tick);
-          };
-          requestAnimationFrame(tick);
-        }),
-      MOBILE.width,
-    );
+    // The renderer takes the new size a moment later (polled on a timer:
+    // frames come slowly on a busy machine).
+    const size = await p.evaluate(untilScreenIs, MOBILE.width);
     if (size.screen !== MOBILE.width) throw new Error(`the tab did not take the phone size (screen ${size.screen}px)`);
     const r = await p.evaluate((w) => {
       const sw = document.documentElement.scrollWidth;
@@ -711,7 +707,7 @@ async function mobileCheck(tab, out, page) {
     await cdp
       .send('Emulation.setDeviceMetricsOverride', { ...DESKTOP, deviceScaleFactor: 1, mobile: false, screenWidth: DESKTOP.width, screenHeight: DESKTOP.height })
       .catch(() => {});
-    await p.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))).catch(() => {});
+    await p.evaluate(untilScreenIs, DESKTOP.width).catch(() => {});
     const back = await p.evaluate(sizes).catch(() => null);
     if (back !== desktop) tab.spoilt = `screen, window and touch points ${back} after the phone, ${desktop} before`;
   }
