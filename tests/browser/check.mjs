@@ -339,31 +339,52 @@ function describeActive() {
 
 // ---------------------------------------------------------------- page checks
 
-// One tab for a page. `state.step` names what the page is being used for
-// now, since one load serves several checks.
-async function newPage(ctx, out, page, where, step = '') {
+// A tab, reused page after page by one worker (a new tab per page costs a
+// renderer process and axe compiled from cold: about half of each page's
+// time). The listeners report to the page the tab is on now (`tab.cur`);
+// `state.step` names what that page is being used for, since one load
+// serves several checks.
+async function openTab(ctx) {
   const p = await ctx.newPage();
   p.setDefaultTimeout(60_000);
-  const state = { step };
-  const base = where === 'http' ? `http://127.0.0.1:${serverPort}/${out.index}/` : pathToFileURL(out.root + path.sep).href;
+  const tab = { p, cur: null };
   p.on('request', (req) => {
+    const c = tab.cur;
     const u = req.url();
-    if (u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
-    if (!u.startsWith(base)) fail(out, page, 'links', `[${where}] request outside the output folder: ${u}`);
+    if (!c || u.startsWith('data:') || u.startsWith('blob:') || u === 'about:blank') return;
+    if (!u.startsWith(c.base)) fail(c.out, c.page, 'links', `[${c.where}] request outside the output folder: ${u}`);
   });
   p.on('requestfailed', (req) => {
+    const c = tab.cur;
     const u = req.url();
-    if (!u.startsWith(base)) return; // already reported above
+    if (!c || !u.startsWith(c.base)) return; // already reported above
     // axe-core re-reads stylesheets with XHR to see their rules; from file://
     // that is refused. It is axe's own request, not one the page makes.
-    if (state.step === 'axe' && ['xhr', 'fetch'].includes(req.resourceType())) return;
-    fail(out, page, 'links', `[${where}] failed to load ${decodeURI(u.slice(base.length))}: ${req.failure()?.errorText}`);
+    if (c.state.step === 'axe' && ['xhr', 'fetch'].includes(req.resourceType())) return;
+    fail(c.out, c.page, 'links', `[${c.where}] failed to load ${decodeURI(u.slice(c.base.length))}: ${req.failure()?.errorText}`);
   });
   p.on('response', (res) => {
-    if (res.status() >= 400) fail(out, page, 'links', `[${where}] HTTP ${res.status()} for ${decodeURI(res.url().slice(base.length))}`);
+    const c = tab.cur;
+    if (c && res.status() >= 400) fail(c.out, c.page, 'links', `[${c.where}] HTTP ${res.status()} for ${decodeURI(res.url().slice(c.base.length))}`);
   });
-  p.on('pageerror', (err) => fail(out, page, 'script', `[${where}] script error: ${err.message}`));
-  return { p, state, url: base + page.split('/').map(encodeURIComponent).join('/') };
+  p.on('pageerror', (err) => {
+    const c = tab.cur;
+    if (c) fail(c.out, c.page, 'script', `[${c.where}] script error: ${err.message}`);
+  });
+  return tab;
+}
+
+// Points the tab's reports at a page (before it is loaded) and gives its URL.
+function aim(tab, out, page, where, step = '') {
+  const state = { step };
+  const base = where === 'http' ? `http://127.0.0.1:${serverPort}/${out.index}/` : pathToFileURL(out.root + path.sep).href;
+  tab.cur = { out, page, where, base, state };
+  return { p: tab.p, state, url: base + page.split('/').map(encodeURIComponent).join('/') };
+}
+
+// A tab of its own, for the screenshots.
+async function newPage(ctx, out, page, where, step = '') {
+  return aim(await openTab(ctx), out, page, where, step);
 }
 
 async function runAxe(p) {
@@ -419,24 +440,34 @@ async function axeOn(p, state, where, media, axeFound, spent = {}) {
 
 // On a page as loaded (nothing focused yet): the first Tab focuses the skip
 // link; Enter moves focus to its target in <main>.
-async function skipLinkCheck(p, out, page) {
-  await p.keyboard.press('Tab');
-  const first = await p.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) return null;
-    const href = el.getAttribute('href') || '';
-    const r = el.getBoundingClientRect();
-    const target = href.startsWith('#') && href.length > 1 ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
-    const main = document.querySelector('main, [role=main]');
-    return {
-      tag: el.tagName.toLowerCase(),
-      href,
-      text: el.textContent.trim(),
-      visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
-      hasTarget: !!target,
-      targetInMain: !!(target && main && (main === target || main.contains(target))),
-    };
-  });
+// Read right after the first Tab: what it focused (kept as __wblFirstStop).
+function firstTabStop() {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  window.__wblFirstStop = el;
+  const href = el.getAttribute('href') || '';
+  const r = el.getBoundingClientRect();
+  const target = href.startsWith('#') && href.length > 1 ? document.getElementById(decodeURIComponent(href.slice(1))) : null;
+  const main = document.querySelector('main, [role=main]');
+  return {
+    tag: el.tagName.toLowerCase(),
+    href,
+    text: el.textContent.trim(),
+    visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+    hasTarget: !!target,
+    targetInMain: !!(target && main && (main === target || main.contains(target))),
+  };
+}
+
+// `first` is given when the Tab walk pressed that first Tab itself (see
+// checkPage, it saves the page a second load); the walk has moved focus on
+// since, so the skip link is focused again before Enter, as it is for the
+// person who has just tabbed to it.
+async function skipLinkCheck(p, out, page, walked = false, first = null) {
+  if (!walked) {
+    await p.keyboard.press('Tab');
+    first = await p.evaluate(firstTabStop);
+  }
   if (!first) {
     fail(out, page, 'keyboard', 'pressing Tab once from page load focuses nothing (no skip link)');
   } else if (first.tag !== 'a' || !first.href.startsWith('#')) {
@@ -446,8 +477,23 @@ async function skipLinkCheck(p, out, page) {
   } else {
     if (!first.targetInMain) fail(out, page, 'keyboard', `skip link "${first.text}" target ${first.href} is not the main content (<main> or inside it)`);
     if (!first.visible) fail(out, page, 'keyboard', `skip link "${first.text}" stays off screen when focused`);
+    if (walked) await p.evaluate(() => window.__wblFirstStop.focus());
     await p.keyboard.press('Enter');
-    await p.waitForTimeout(50);
+    // The fragment navigation focuses a focusable target when the page is
+    // next laid out: wait for that focus (at most a second, when the link goes
+    // nowhere, which is then reported). A target that cannot take focus only
+    // moves the Tab starting point: the 50 ms this check always waited.
+    await p.evaluate(
+      (href) =>
+        new Promise((resolve) => {
+          const target = document.getElementById(decodeURIComponent(href.slice(1)));
+          if (!(target.tabIndex >= 0 || target.hasAttribute('tabindex'))) return setTimeout(resolve, 50);
+          if (target.contains(document.activeElement)) return resolve();
+          document.addEventListener('focusin', () => resolve(), { once: true });
+          setTimeout(resolve, 1000);
+        }),
+      first.href,
+    );
     const after = await p.evaluate((href) => {
       const target = document.getElementById(decodeURIComponent(href.slice(1)));
       const el = document.activeElement;
@@ -490,7 +536,7 @@ async function skipLinkCheck(p, out, page) {
 // has moved focus and scrolled the element into view (it does so right after
 // focusin), so the walk is one key press per stop and one read at the end
 // rather than a round trip to the page per stop.
-async function focusWalk(p, out, page) {
+async function focusWalk(p, out, page, afterFirstTab = null) {
   const expected = await p.evaluate(() => {
     const tabbable = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe, [tabindex]:not([tabindex="-1"]), [contenteditable=""], [contenteditable=true]';
     const n = [...document.querySelectorAll(tabbable)].filter((e) => !e.disabled && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden').length;
@@ -563,7 +609,10 @@ async function focusWalk(p, out, page) {
   // Press Tab past the last stop (the walk ends where focus leaves the page
   // or comes back to a stop already seen).
   const limit = Math.min(MAX_TABS, expected + 3);
-  for (let i = 0; i < limit; i++) await p.keyboard.press('Tab');
+  for (let i = 0; i < limit; i++) {
+    await p.keyboard.press('Tab');
+    if (i === 0 && afterFirstTab) await afterFirstTab();
+  }
   const records = await p.evaluate(() => window.__wblStops);
   const seen = new Set();
   const noOutline = [];
@@ -586,10 +635,40 @@ async function focusWalk(p, out, page) {
   out.tabStops = (out.tabStops || 0) + stops;
 }
 
-async function mobileCheck(ctx, out, page) {
-  const { p, url } = await newPage(ctx, out, page, 'file', 'mobile');
+// In the page: resolves once screen.width is `w` (or after two seconds).
+function untilScreenIs(w) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const poll = () => {
+      if (screen.width === w || performance.now() - t0 > 2000) resolve({ screen: screen.width, inner: innerWidth });
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+// On the page already loaded (no second load in a phone context): the tab
+// becomes a phone through the DevTools protocol, with `mobile: true` as
+// Playwright's isMobile sets it, so <meta name="viewport"> is obeyed and a
+// page without it is laid out 980 px wide and fails here as it would on a
+// phone. No script in wbl's pages reads the width, and the layout follows
+// the new size as it would on a first load at 375 px (media queries, %
+// widths); the self-test's too-wide box is caught this way.
+async function mobileCheck(tab, out, page) {
+  const { p } = tab;
+  const sizes = () => [screen.width, innerWidth, navigator.maxTouchPoints].join(' ');
+  const desktop = await p.evaluate(sizes);
+  // The session stays open with the tab: closing it would drop its size and
+  // leave the tab at none (not the desktop Playwright set).
+  tab.cdp = tab.cdp || (await p.context().newCDPSession(p));
+  const { cdp } = tab;
   try {
-    await p.goto(url, { waitUntil: 'load' });
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: MOBILE.width, height: MOBILE.height, deviceScaleFactor: 1, mobile: true });
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+    // The renderer takes the new size a moment later (polled on a timer:
+    // frames come slowly on a busy machine).
+    const size = await p.evaluate(untilScreenIs, MOBILE.width);
+    if (size.screen !== MOBILE.width) throw new Error(`the tab did not take the phone size (screen ${size.screen}px)`);
     const r = await p.evaluate((w) => {
       const sw = document.documentElement.scrollWidth;
       if (sw <= w) return { sw, culprits: [] };
@@ -622,7 +701,15 @@ async function mobileCheck(ctx, out, page) {
     );
     if (boxes.length) note(out, page, `warn: at ${MOBILE_WIDTH}px ${boxes.length} box(es) scroll sideways inside the page but cannot take keyboard focus: ${boxes.join('; ')}`);
   } finally {
-    await p.close();
+    // Back to the desktop for the tab's next page; a tab that does not come
+    // back is replaced (see main).
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false }).catch(() => {});
+    await cdp
+      .send('Emulation.setDeviceMetricsOverride', { ...DESKTOP, deviceScaleFactor: 1, mobile: false, screenWidth: DESKTOP.width, screenHeight: DESKTOP.height })
+      .catch(() => {});
+    await p.evaluate(untilScreenIs, DESKTOP.width).catch(() => {});
+    const back = await p.evaluate(sizes).catch(() => null);
+    if (back !== desktop) tab.spoilt = `screen, window and touch points ${back} after the phone, ${desktop} before`;
   }
 }
 
@@ -694,12 +781,16 @@ async function printWidthCheck(p, out, page) {
         return cs.overflowX !== 'visible' && e.scrollWidth > e.clientWidth + 1;
       });
       return {
+        inner: innerWidth,
         sw: document.documentElement.scrollWidth,
         wide: leaves.slice(0, 5).map((e) => `${describe(e)} (${Math.round(e.getBoundingClientRect().width)}px, right edge ${Math.round(e.getBoundingClientRect().right)}px)`),
         wideCount: leaves.length,
         clipped: clipped.slice(0, 5).map((e) => `${describe(e)} (${e.scrollWidth}px in ${e.clientWidth}px)`),
       };
     }, block.width);
+    // The tab is shared with the phone check's DevTools session: make sure
+    // the page really was laid out at the text block's width.
+    if (r.inner !== block.width) throw new Error(`print width: the tab is ${r.inner}px wide, not the ${block.width}px text block`);
     if (r.wideCount || r.sw > block.width) {
       fail(out, page, 'print', `wider than the ${block.width}px text block in print (document ${r.sw}px): ${r.wide.join('; ')}`);
     }
@@ -823,25 +914,26 @@ function screenshotPages(out) {
 async function screenshots(desktopCtx, mobileCtx, out) {
   const saved = [];
   fs.mkdirSync(screenshotDir, { recursive: true });
+  // One load per page and size: the first screen, then the whole page.
   const shot = async (ctx, page, suffix, opts = {}) => {
     const { p, url } = await newPage(ctx, out, page, 'file', 'screenshot');
     try {
       if (opts.viewport) await p.setViewportSize(opts.viewport);
       await p.goto(url, { waitUntil: 'load' });
       if (opts.media) await p.emulateMedia({ media: opts.media });
-      const name = `${out.label}-${page.replace(/\.html?$/i, '').replace(/\//g, '-')}-${suffix}.png`;
-      const file = path.join(screenshotDir, name);
-      await p.screenshot({ path: file, fullPage: !!opts.full });
-      saved.push(file);
+      for (const full of opts.alsoFull ? [false, true] : [false]) {
+        const name = `${out.label}-${page.replace(/\.html?$/i, '').replace(/\//g, '-')}-${suffix}${full ? '-full' : ''}.png`;
+        const file = path.join(screenshotDir, name);
+        await p.screenshot({ path: file, fullPage: full });
+        saved.push(file);
+      }
     } finally {
       await p.close();
     }
   };
   for (const page of screenshotPages(out)) {
-    await shot(desktopCtx, page, 'desktop');
-    await shot(desktopCtx, page, 'desktop-full', { full: true });
-    await shot(mobileCtx, page, 'mobile');
-    await shot(mobileCtx, page, 'mobile-full', { full: true });
+    await shot(desktopCtx, page, 'desktop', { alsoFull: true });
+    await shot(mobileCtx, page, 'mobile', { alsoFull: true });
   }
   // Print media on a US Letter-sized viewport: the handbook cover and the
   // first handout, roughly as paper sees them; and the handbook as a PDF.
@@ -881,10 +973,10 @@ async function timed(name, fn, perPage = null) {
 async function pool(items, n, fn) {
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
+    Array.from({ length: Math.min(n, items.length) }, async (_, worker) => {
       while (next < items.length) {
         const item = items[next++];
-        await fn(item);
+        await fn(item, worker);
       }
     }),
   );
@@ -957,43 +1049,48 @@ function plan(out, page) {
 const walkedKinds = new Set();
 let walkedPages = 0;
 
-async function checkPage(desktopCtx, mobileCtx, out, page) {
+async function checkPage(tab, out, page) {
   const want = plan(out, page);
   const spent = {};
   const t0 = Date.now();
   const axeFound = new Map();
-  // One load serves the links, axe (screen, then print), the skip link and
-  // the print width; the Tab walk needs the page as loaded again.
+  // One load serves the links, axe (screen, then print), the print width,
+  // the Tab walk and the skip link, and then the phone width.
   {
-    const { p, state, url } = await newPage(desktopCtx, out, page, 'file', 'load');
+    const { p, state, url } = aim(tab, out, page, 'file', 'load');
     try {
       await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
       const dom = await p.evaluate(collectDom);
       if (!dom.lang) fail(out, page, 'links', '<html> has no lang');
       linkChecks(out, page, dom);
       await timed('axe', () => axeOn(p, state, 'file', want.axeMedia, axeFound, spent));
-      await timed('skip link', () => skipLinkCheck(p, out, page), spent);
       if (want.printWidth) await timed('print', () => printWidthCheck(p, out, page), spent);
+      // Nothing has been focused yet. The Tab walk starts from here, and its
+      // first Tab is the skip link check's (one load serves both).
       const fresh = dom.focusKinds.filter((k) => !walkedKinds.has(k));
       if (want.walkAlways || fresh.length) {
         for (const k of dom.focusKinds) walkedKinds.add(k);
         walkedPages++;
         if (VERBOSE && !want.walkAlways) note(out, page, `Tab walk for ${fresh.length} new kind(s) of stop: ${fresh.slice(0, 3).join('; ')}`);
-        // Without the skip link's #fragment: a fresh start for the first Tab.
-        await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
-        await timed('tab walk', () => focusWalk(p, out, page), spent);
+        let first = null;
+        await timed('tab walk', () => focusWalk(p, out, page, async () => (first = await p.evaluate(firstTabStop))), spent);
+        await timed('skip link', () => skipLinkCheck(p, out, page, true, first), spent);
+      } else {
+        await timed('skip link', () => skipLinkCheck(p, out, page), spent);
       }
+      // Last, as it leaves the tab at a phone's size.
+      if (want.mobile) await timed('mobile', () => mobileCheck(tab, out, page), spent);
     } finally {
-      await p.close();
+      tab.cur = null;
     }
   }
   if (want.http) {
-    const { p, state, url } = await newPage(desktopCtx, out, page, 'http', 'load');
+    const { p, state, url } = aim(tab, out, page, 'http', 'load');
     try {
       await timed('load', () => p.goto(url, { waitUntil: 'load' }), spent);
       await timed('axe', () => axeOn(p, state, 'http', ['screen'], axeFound, spent));
     } finally {
-      await p.close();
+      tab.cur = null;
     }
   }
   for (const { kind, v, n, ctx } of axeFound.values()) {
@@ -1005,7 +1102,6 @@ async function checkPage(desktopCtx, mobileCtx, out, page) {
       note(out, page, `axe needs review: ${msg}`);
     }
   }
-  if (want.mobile) await timed('mobile', () => mobileCheck(mobileCtx, out, page), spent);
   if (VERBOSE) note(out, page, `time: ${Date.now() - t0} ms (${Object.entries(spent).map(([k, v]) => `${k} ${v}`).join(', ')})`);
 }
 
@@ -1047,11 +1143,21 @@ async function main() {
     const tasks = [];
     for (const out of outputs) for (const page of out.pages) tasks.push({ out, page });
     let done = 0;
-    await phase(`pages (${JOBS} at once)`, () => pool(tasks, JOBS, async ({ out, page }) => {
+    const tabs = [];
+    await phase(`pages (${JOBS} at once)`, () => pool(tasks, JOBS, async ({ out, page }, worker) => {
       try {
-        await checkPage(desktopCtx, mobileCtx, out, page);
+        if (!tabs[worker]) tabs[worker] = await openTab(desktopCtx);
+        await checkPage(tabs[worker], out, page);
       } catch (e) {
         fail(out, page, 'error', `check crashed: ${e.message.split('\n')[0]}`);
+        if (tabs[worker]) tabs[worker].spoilt = e.message;
+      }
+      // A tab left in a state the next page must not inherit (still a
+      // phone, crashed): the next page gets a new one.
+      if (tabs[worker]?.spoilt) {
+        if (VERBOSE) note(out, page, `new tab after this page (${tabs[worker].spoilt.split('\n')[0]})`);
+        await tabs[worker].p.close().catch(() => {});
+        tabs[worker] = null;
       }
       done++;
       if (process.stdout.isTTY) process.stdout.write(`\rbrowser checks: ${done}/${tasks.length} pages`);

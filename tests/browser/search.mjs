@@ -25,6 +25,7 @@
 // Screenshots (home page, the longest guide page, search results; 375 and
 // 1280 px) go to DIR (default: OUT/../screenshots). Exits 1 when a check fails.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -71,10 +72,14 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 
 let passed = 0;
 let failed = 0;
+// Outputs are checked two at once; each one's lines are kept apart (in the
+// store of the output being checked) and printed in order at the end.
+const report = new AsyncLocalStorage();
+const log = (line) => (report.getStore() ? report.getStore().push(line) : console.log(line));
 function check(label, ok, detail = '') {
   if (ok) passed++;
   else failed++;
-  console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${label}${!ok && detail ? `\n          ${detail}` : ''}`);
+  log(`  ${ok ? 'ok  ' : 'FAIL'}  ${label}${!ok && detail ? `\n          ${detail}` : ''}`);
   return ok;
 }
 
@@ -364,33 +369,54 @@ function treeDigest(out) {
   return h.digest('hex');
 }
 
+// Two outputs at once: one output's checks are a chain of round trips to the
+// browser, so a second keeps the other core busy.
+const JOBS = 2;
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 const shots = [];
 const labels = new Set();
 const checkedInBrowser = new Map(); // digest -> label
 const started = Date.now();
+// Labels and digests first, in order, so that an output identical to an
+// earlier one is known as such before any is checked.
+const jobs = outDirs.map((out) => {
+  let label = path.basename(out);
+  while (labels.has(label)) label += '-1';
+  labels.add(label);
+  const digest = treeDigest(out);
+  const same = checkedInBrowser.get(digest);
+  if (!same) checkedInBrowser.set(digest, label);
+  return { out, label, same, lines: [] };
+});
 try {
-  for (const out of outDirs) {
-    const t = Date.now();
-    let label = path.basename(out);
-    while (labels.has(label)) label += '-1';
-    labels.add(label);
-    console.log(`== ${label}: ${out}`);
-    foldChecks(out);
-    sizeCheck(out);
-    fileChecks(out);
-    const digest = treeDigest(out);
-    const same = checkedInBrowser.get(digest);
-    if (same) {
-      check(`site/, handouts/ and print/ are byte for byte those of ${same} (checked in the browser there)`, true);
-    } else {
-      checkedInBrowser.set(digest, label);
-      shots.push(...(await browserChecks(browser, out, label)));
-    }
-    console.log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
-  }
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(JOBS, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        await report.run(job.lines, async () => {
+          const { out, label, same } = job;
+          const t = Date.now();
+          log(`== ${label}: ${out}`);
+          foldChecks(out);
+          sizeCheck(out);
+          fileChecks(out);
+          if (same) {
+            check(`site/, handouts/ and print/ are byte for byte those of ${same} (checked in the browser there)`, true);
+          } else {
+            job.shots = await browserChecks(browser, out, label);
+          }
+          log(`  (${((Date.now() - t) / 1000).toFixed(0)} s)`);
+        });
+      }
+    }),
+  );
 } finally {
   await browser.close();
+  for (const job of jobs) {
+    for (const line of job.lines) console.log(line);
+    shots.push(...(job.shots || []));
+  }
 }
 console.log(`\nsearch.mjs: ${outDirs.length} output(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log('\nScreenshots:');

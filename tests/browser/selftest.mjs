@@ -25,7 +25,7 @@ const out = path.join(tmp, 'broken');
 fs.cpSync(src, out, { recursive: true });
 const site = path.join(out, 'site');
 const pages = fs.readdirSync(site).filter((f) => f.endsWith('.html') && f !== 'index.html').sort();
-const [pA, pB, pC] = pages;
+const [pA, pB, pC, pD] = pages;
 const edit = (file, fn) => fs.writeFileSync(file, fn(fs.readFileSync(file, 'utf8')));
 
 // Page A: no skip links (neither to the text nor to the contents).
@@ -40,11 +40,24 @@ edit(path.join(site, pB), (h) =>
 );
 // Page C: low contrast text, missing image.
 edit(path.join(site, pC), (h) => h.replace('</main>', '<p style="color:#bbb">low contrast</p><img src="assets/missing.png" alt=""></main>'));
+// Page D: no <meta name="viewport">, so a phone lays it out 980 px wide
+// (the 375-px check runs in the page's own tab, which must still act as a
+// phone and not as a narrow desktop window).
+edit(path.join(site, pD), (h) => {
+  const without = h.replace(/<meta name="viewport"[^>]*>\n?/, '');
+  if (without === h) throw new Error(`selftest: ${pD} has no <meta name="viewport"> to remove`);
+  return without;
+});
 // A handout gets a box wider than the printed text block (as a 2 in
 // minimum width on blank cells once made a whole handbook print small).
 const handouts = path.join(out, 'handouts');
 const hA = fs.readdirSync(handouts).filter((f) => f.endsWith('.html') && f !== 'index.html').sort()[0];
 edit(path.join(handouts, hA), (h) => h.replace('</main>', '<div style="width:9in">wide on paper</div></main>'));
+// The home page's skip link goes nowhere when activated (the home page gets
+// the Tab walk, whose first Tab the skip link check shares).
+edit(path.join(site, 'index.html'), (h) =>
+  h.replace('</body>', `<script>document.querySelector('.skip-link').addEventListener('click', (e) => e.preventDefault());</script></body>`),
+);
 // Every card link on the home page loses its focus indicator.
 fs.appendFileSync(path.join(site, 'wbl.css'), '\n.card > a:focus-visible { outline: none !important; box-shadow: none !important; }\n');
 
@@ -76,7 +89,7 @@ const res = spawnSync(process.execPath, [path.join(HERE, 'check.mjs'), '--screen
   env: {
     ...process.env,
     WBL_SCREENSHOTS: '0',
-    WBL_PAGES: [...['index.html', pA, pB, pC, 'es/index.html'].map((p) => `site/${p}`), `handouts/${hA}`, `handouts/es/${hA}`, 'print/family-packet.es.html'].join(','),
+    WBL_PAGES: [...['index.html', pA, pB, pC, pD, 'es/index.html'].map((p) => `site/${p}`), `handouts/${hA}`, `handouts/es/${hA}`, 'print/family-packet.es.html'].join(','),
   },
 });
 const report = res.stdout + res.stderr;
@@ -92,8 +105,10 @@ const expected = [
   [`${pB}: absolute path`, () => section(pB).includes('absolute path')],
   [`${pB}: Nu error`, () => /nu\s+line \d+: Element “div” not allowed as child of element “span”/.test(section(pB))],
   [`${pB}: sideways scrolling at 375 px`, () => section(pB).includes('scrolls sideways at 375px')],
+  [`${pD}: no viewport meta, so a phone lays it out wider than 375 px`, () => section(pD).includes('scrolls sideways at 375px')],
   [`${pC}: axe color-contrast`, () => section(pC).includes('color-contrast (serious)')],
   [`${pC}: missing image`, () => section(pC).includes('assets/missing.png does not exist')],
+  ['index.html: a skip link that does not move focus', () => section('index.html').includes('activating the skip link does not move')],
   ['index.html: no focus indicator', () => section('index.html').includes('no visible focus outline')],
   [`${hA}: wider than the printed text block`, () => section(hA, 'handouts').includes('wider than the')],
   ['es/index.html (found a folder down): missing page', () => section('es/index.html').includes('site/es/no-such-page.html does not exist')],
