@@ -85,6 +85,20 @@ impl Fixture {
         self.wbl_env(args, &[])
     }
 
+    /// A stand-in for Chromium that fails as it starts, saying why (as a
+    /// browser does on a machine without a display).
+    #[cfg(unix)]
+    pub fn browser_that_will_not_start(&self) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        self.write(
+            "fake-browser",
+            "#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n",
+        );
+        let fake = self.path("fake-browser");
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        fake
+    }
+
     pub fn wbl_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = assert_cmd::Command::cargo_bin("wbl").unwrap();
         cmd.current_dir(self.dir.path())

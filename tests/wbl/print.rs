@@ -227,14 +227,8 @@ fn the_summary_says_what_to_open_and_print() {
 #[cfg(unix)]
 #[test]
 fn a_browser_that_will_not_start_fails_clearly_and_writes_nothing() {
-    use std::os::unix::fs::PermissionsExt;
     let fx = fixture();
-    fx.write(
-        "fake-browser",
-        "#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n",
-    );
-    let fake = fx.path("fake-browser");
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = fx.browser_that_will_not_start();
     let run = fx.wbl_env(
         &["adapt", "--toolkit", "toolkit", "--out", "out", "--pdf"],
         &[("WBL_BROWSER", fake.to_str().unwrap())],

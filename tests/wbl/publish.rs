@@ -18,6 +18,10 @@ fn release(n: usize) -> Fixture {
 }
 
 fn publish(fx: &Fixture, out: &str, extra: &[&str]) -> crate::helper::Run {
+    publish_env(fx, out, extra, &[])
+}
+
+fn publish_env(fx: &Fixture, out: &str, extra: &[&str], env: &[(&str, &str)]) -> crate::helper::Run {
     let mut args = vec![
         "publish",
         "--toolkit",
@@ -28,7 +32,7 @@ fn publish(fx: &Fixture, out: &str, extra: &[&str]) -> crate::helper::Run {
         out,
     ];
     args.extend(extra);
-    fx.wbl(&args)
+    fx.wbl_env(&args, env)
 }
 
 fn zips(fx: &Fixture, out: &str) -> BTreeMap<String, Vec<u8>> {
@@ -169,29 +173,14 @@ fn deny_warnings_fails_districts_with_warnings() {
 #[cfg(unix)]
 #[test]
 fn pdf_with_a_browser_that_will_not_start_fails_once_and_keeps_the_release() {
-    use std::os::unix::fs::PermissionsExt;
     let fx = release(3);
     publish(&fx, "rel", &[]).success();
     let before = fx.tree("rel");
-    fx.write(
-        "fake-browser",
-        "#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n",
-    );
-    let fake = fx.path("fake-browser");
-    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let run = fx.wbl_env(
-        &[
-            "publish",
-            "--toolkit",
-            "toolkit",
-            "--districts",
-            "districts",
-            "--out",
-            "rel",
-            "--pdf",
-            "--jobs",
-            "2",
-        ],
+    let fake = fx.browser_that_will_not_start();
+    let run = publish_env(
+        &fx,
+        "rel",
+        &["--pdf", "--jobs", "2"],
         &[("WBL_BROWSER", fake.to_str().unwrap())],
     );
     run.failure();
