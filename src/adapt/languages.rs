@@ -103,15 +103,7 @@ fn published(toolkit: &Toolkit, district: Option<&District>, diags: &mut Diagnos
                 out.push(lang.clone());
             }
         } else {
-            let help = did_you_mean(lang, all.iter().map(String::as_str)).unwrap_or_else(|| {
-                format!(
-                    "the toolkit is written in {}",
-                    all.iter()
-                        .map(|l| format!("`{l}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            });
+            let help = unknown_language_help(lang, all);
             diags.push(
                 Diagnostic::error(
                     Code::UnknownLanguage,
@@ -181,17 +173,7 @@ fn check_op_languages(toolkit: &Toolkit, d: &District, diags: &mut Diagnostics) 
                     format!("`{lang}` is not a language of the toolkit"),
                 )
                 .at(&d.manifest, span.clone())
-                .with_help(
-                    did_you_mean(lang, all.iter().map(String::as_str)).unwrap_or_else(|| {
-                        format!(
-                            "the toolkit is written in {}",
-                            all.iter()
-                                .map(|l| format!("`{l}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }),
-                ),
+                .with_help(unknown_language_help(lang, all)),
             );
         }
     }
@@ -396,4 +378,18 @@ fn one_language_warning(d: &District, op: &SectionOp, given: &str, missing: &str
             op.action.name(),
         )),
     );
+}
+
+/// The help for a language the toolkit does not have: the closest one, or
+/// the languages it has.
+fn unknown_language_help(lang: &str, all: &[String]) -> String {
+    did_you_mean(lang, all.iter().map(String::as_str)).unwrap_or_else(|| {
+        format!(
+            "the toolkit is written in {}",
+            all.iter()
+                .map(|l| format!("`{l}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }

@@ -438,29 +438,44 @@ pub fn load_pages(
     (pages, ok)
 }
 
-/// Parses one page file: front matter, id, headings.
-pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) -> Option<Page> {
-    let split = match frontmatter::split(&file.text) {
-        Ok(split) => split,
+/// `file` cut at its front matter, or `None` with an error when it has
+/// none (`missing` and `help` say so for this kind of file) or does not
+/// close it.
+pub(super) fn split_front_matter(
+    file: &Arc<SourceFile>,
+    missing: &str,
+    help: &str,
+    diags: &mut Diagnostics,
+) -> Option<frontmatter::Split> {
+    match frontmatter::split(&file.text) {
+        Ok(split) => Some(split),
         Err(SplitError::Missing) => {
             diags.push(
-                Diagnostic::error(Code::MissingFrontMatter, "page has no front matter")
-                    .at(&file, 0..0)
-                    .with_help(
-                        "start the page with a `+++` line, then `title = \"…\"`, then another `+++` line",
-                    ),
+                Diagnostic::error(Code::MissingFrontMatter, missing)
+                    .at(file, 0..0)
+                    .with_help(help),
             );
-            return None;
+            None
         }
         Err(SplitError::Unterminated { open }) => {
             diags.push(
                 Diagnostic::error(Code::UnclosedFrontMatter, "front matter is not closed")
-                    .at(&file, open..open + 3)
+                    .at(file, open..open + 3)
                     .with_help("end the front matter with a line holding only `+++`"),
             );
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Parses one page file: front matter, id, headings.
+pub fn parse_page(file: Arc<SourceFile>, stem: &str, diags: &mut Diagnostics) -> Option<Page> {
+    let split = split_front_matter(
+        &file,
+        "page has no front matter",
+        "start the page with a `+++` line, then `title = \"…\"`, then another `+++` line",
+        diags,
+    )?;
     let meta: FrontMatter = parse_toml(&file, split.front.clone(), diags)?;
     let id = meta.id.clone().unwrap_or_else(|| stem.to_string());
     if !is_valid_id(&id) {

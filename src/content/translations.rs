@@ -14,8 +14,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::frontmatter::{self, SplitError};
-use super::load::{parse_toml, read_text, scan_headings};
+use super::load::{parse_toml, read_text, scan_headings, split_front_matter};
 use super::schema::is_language_code;
 use super::snippets::Snippets;
 use super::{Page, SourceTree};
@@ -179,25 +178,12 @@ pub fn load_files(
 /// A translation as a page: the source page's id and front matter, with
 /// the translated title and summary, and the translation's own text.
 fn parse(file: Arc<SourceFile>, source: &Page, diags: &mut Diagnostics) -> Option<Page> {
-    let split = match frontmatter::split(&file.text) {
-        Ok(split) => split,
-        Err(SplitError::Missing) => {
-            diags.push(
-                Diagnostic::error(Code::MissingFrontMatter, "translation has no front matter")
-                    .at(&file, 0..0)
-                    .with_help("start the translation with `+++`, then `title = \"…\"` in its language, then another `+++`"),
-            );
-            return None;
-        }
-        Err(SplitError::Unterminated { open }) => {
-            diags.push(
-                Diagnostic::error(Code::UnclosedFrontMatter, "front matter is not closed")
-                    .at(&file, open..open + 3)
-                    .with_help("end the front matter with a line holding only `+++`"),
-            );
-            return None;
-        }
-    };
+    let split = split_front_matter(
+        &file,
+        "translation has no front matter",
+        "start the translation with `+++`, then `title = \"…\"` in its language, then another `+++`",
+        diags,
+    )?;
     let front: TranslatedFront = parse_toml(&file, split.front.clone(), diags)?;
     let base = split.front.start;
     let src = &source.meta;
